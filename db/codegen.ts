@@ -77,9 +77,13 @@ export async function generateSchemaTypes<T>(db: Kysely<T>): Promise<string> {
     out.push(`export interface ${pascal(table)} {`)
     for (const column of columns) {
       const scalar = unions.get(`${table}.${column.column_name}`) ?? scalarTypes[column.udt_name]
-      if (!scalar) throw new Error(`No TypeScript type for ${table}.${column.column_name}: ${column.udt_name}`)
+      if (!scalar)
+        throw new Error(`No TypeScript type for ${table}.${column.column_name}: ${column.udt_name}`)
       let type = column.is_nullable === 'YES' ? `${scalar} | null` : scalar
-      if (column.is_generated === 'ALWAYS' || (column.is_identity === 'YES' && isAlwaysIdentity(column))) {
+      if (
+        column.is_generated === 'ALWAYS' ||
+        (column.is_identity === 'YES' && isAlwaysIdentity(column))
+      ) {
         type = `GeneratedAlways<${type}>`
       } else if (column.column_default !== null || column.is_identity === 'YES') {
         type = `Generated<${type}>`
@@ -129,8 +133,9 @@ async function columnUnions<T>(db: Kysely<T>): Promise<Map<string, string>> {
     join pg_attribute att on att.attrelid = rel.oid and att.attnum = con.conkey[1]
     join pg_class frel on frel.oid = con.confrelid
     join pg_attribute fatt on fatt.attrelid = frel.oid and fatt.attnum = con.confkey[1]
-    where con.contype = 'f' and ns.nspname = current_schema() and array_length(con.conkey, 1) = 1`
-    .execute(db)
+    where con.contype = 'f' and ns.nspname = current_schema() and array_length(con.conkey, 1) = 1`.execute(
+    db,
+  )
   for (const ref of references) {
     const union = unions.get(`${ref.foreign_table}.${ref.foreign_column}`)
     if (union) unions.set(`${ref.table_name}.${ref.column_name}`, union)

@@ -22,7 +22,9 @@ export interface OpenDatabase {
 }
 
 /** Where the process's database lives: DATABASE_URL, else an embedded PGlite folder. */
-export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+export function targetFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): DatabaseTarget {
   if (env.DATABASE_URL) return { engine: 'postgres', url: env.DATABASE_URL }
   const dataDir = path.resolve(env.DATA_DIR ?? 'data')
   return { engine: 'pglite', dataDir: path.join(dataDir, 'pglite') }
@@ -45,13 +47,16 @@ function openPostgres(url: string, poolSize = 10): OpenDatabase {
     max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        typeParsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+        typeParsers[oid] ??
+        pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   })
   // An idle client's connection dropping (a database restart) emits 'error' on the pool;
   // unhandled, that would crash the process instead of letting the pool reconnect.
   pool.on('error', (error) => {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'database pool error', error: error.message }))
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'database pool error', error: error.message }),
+    )
   })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { db, engine: 'postgres', pglite: null, close: () => db.destroy() }
@@ -117,7 +122,7 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const holder = Number(readFileSync(lockPath, 'utf8'))
-      if (holder && holder !== process.pid && isAlive(holder)) {
+      if (holder && (holder === process.pid || isAlive(holder))) {
         throw new DataDirLockedError(dataDir, holder)
       }
       rmSync(lockPath, { force: true })

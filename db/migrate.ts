@@ -11,7 +11,9 @@ export async function migrateToLatest(db: Database): Promise<MigrationResultSet>
   const result = await migrator(db).migrateToLatest()
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: result.error })
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed`, {
+      cause: result.error,
+    })
   }
   return result
 }

@@ -460,15 +460,43 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   const tables = [
-    'notification_deliveries', 'notification_outbox', 'record_access_log', 'record_history',
-    'communication_preferences', 'consent_current', 'consent_ledger', 'consent_wordings',
-    'ticket_events', 'ticket_attachments', 'ticket_messages', 'tickets', 'request_events',
-    'requests', 'order_events', 'shipments', 'order_lines', 'orders', 'service_targets',
-    'account_tokens', 'sessions', 'staff_members', 'accounts', 'customer_addresses',
-    'customer_phones', 'customer_emails', 'customers', 'topics', 'channels',
+    'notification_deliveries',
+    'notification_outbox',
+    'record_access_log',
+    'record_history',
+    'communication_preferences',
+    'consent_current',
+    'consent_ledger',
+    'consent_wordings',
+    'ticket_events',
+    'ticket_attachments',
+    'ticket_messages',
+    'tickets',
+    'request_events',
+    'requests',
+    'order_events',
+    'shipments',
+    'order_lines',
+    'orders',
+    'service_targets',
+    'account_tokens',
+    'sessions',
+    'staff_members',
+    'accounts',
+    'customer_addresses',
+    'customer_phones',
+    'customer_emails',
+    'customers',
+    'topics',
+    'channels',
   ]
   for (const table of tables) await sql.raw(`drop table if exists ${table}`).execute(db)
-  for (const sequence of ['ticket_number_seq', 'request_number_seq', 'order_number_seq', 'customer_number_seq']) {
+  for (const sequence of [
+    'ticket_number_seq',
+    'request_number_seq',
+    'order_number_seq',
+    'customer_number_seq',
+  ]) {
     await sql.raw(`drop sequence if exists ${sequence}`).execute(db)
   }
   await sql.raw(`drop function if exists refuse_change_of_append_only()`).execute(db)

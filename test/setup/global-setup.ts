@@ -4,7 +4,11 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { openDatabase } from '#db/database.ts'
 import { migrateToLatest } from '#db/migrate.ts'
-import { adminQuery, databaseUrlFor, type TestDatabaseSource } from '#test/support/database-source.ts'
+import {
+  adminQuery,
+  databaseUrlFor,
+  type TestDatabaseSource,
+} from '#test/support/database-source.ts'
 
 // Migrates once per run; every test file then starts from a copy of the migrated database, so
 // files never see each other's rows and no file pays for migrations.

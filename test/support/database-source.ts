@@ -22,4 +22,3 @@ export async function adminQuery<Row extends object = object>(
     await client.end()
   }
 }
-

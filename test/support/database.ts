@@ -49,7 +49,10 @@ export async function createTestDatabase(): Promise<OpenDatabase> {
  * One database for the calling test file, opened before its tests and dropped after them. It
  * is also made the process's database, so loaders and actions called in the file use it.
  */
-export function useTestDatabase(): { readonly db: Database; readonly engine: OpenDatabase['engine'] } {
+export function useTestDatabase(): {
+  readonly db: Database
+  readonly engine: OpenDatabase['engine']
+} {
   let open: OpenDatabase | undefined
   beforeAll(async () => {
     open = await createTestDatabase()

@@ -1,0 +1,41 @@
+import { NavLink } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { type PublicUser } from '#app/lib/user.ts'
+
+function navLinkClass({ isActive }: { isActive: boolean }) {
+  return [
+    'rounded px-2 py-1 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none',
+    isActive ? 'font-semibold text-slate-900' : 'text-slate-700',
+  ].join(' ')
+}
+
+export function MainNav({ user }: { user: PublicUser | null }) {
+  const { t } = useTranslation()
+  return (
+    <nav aria-label={t('nav.label')}>
+      <ul className="flex flex-wrap items-center gap-2">
+        {user?.kind === 'customer' ? (
+          <li>
+            <NavLink to="/" end className={navLinkClass}>
+              {t('nav.overview')}
+            </NavLink>
+          </li>
+        ) : null}
+        {user?.kind === 'staff' ? (
+          <li>
+            <NavLink to="/staff" className={navLinkClass}>
+              {t('nav.staffWorkspace')}
+            </NavLink>
+          </li>
+        ) : null}
+        {user ? null : (
+          <li>
+            <NavLink to="/login" className={navLinkClass}>
+              {t('nav.signIn')}
+            </NavLink>
+          </li>
+        )}
+      </ul>
+    </nav>
+  )
+}

@@ -1,0 +1,71 @@
+import { PassThrough } from 'node:stream'
+import {
+  createReadableStreamFromReadable,
+  type EntryContext,
+  type HandleErrorFunction,
+} from '@remix-run/node'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
+import { isbot } from 'isbot'
+import { renderToPipeableStream } from 'react-dom/server'
+import { I18nextProvider } from 'react-i18next'
+import { createRenderI18n, remixI18next } from '#app/i18n/i18next.server.ts'
+
+// Single Fetch rejects streamed loader data still pending after this long; the render is aborted
+// a second later so a slow promise cannot hold a connection open.
+export const streamTimeout = 5_000
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  // Crawlers and no-JS clients need the complete document; browsers get the shell early.
+  const readyEvent = isbot(request.headers.get('user-agent')) ? 'onAllReady' : 'onShellReady'
+  const locale = await remixI18next.getLocale(request)
+  const i18n = await createRenderI18n(locale)
+
+  return new Promise<Response>((resolve, reject) => {
+    let shellRendered = false
+    const { pipe, abort } = renderToPipeableStream(
+      <I18nextProvider i18n={i18n}>
+        <RemixServer context={remixContext} url={request.url} />
+      </I18nextProvider>,
+      {
+        [readyEvent]() {
+          shellRendered = true
+          const body = new PassThrough()
+          responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+          resolve(
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
+          )
+          pipe(body)
+        },
+        onShellError(error: unknown) {
+          reject(error)
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500
+          // Errors before the shell reject the promise above and are logged by Remix;
+          // logging them here too would print each one twice.
+          if (shellRendered) console.error(error)
+        },
+      },
+    )
+    setTimeout(abort, streamTimeout + 1_000)
+  })
+}
+
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  // The visitor left (navigated away, closed the tab); nothing went wrong on our side.
+  if (request.signal.aborted) return
+  // Unknown URLs get the friendly 404 page. Scanners probe thousands of them, and a stack trace
+  // for each would bury the errors that matter.
+  if (isRouteErrorResponse(error) && error.status === 404) return
+  // Remix wraps errors thrown inside it (a 405, a bad request) in an ErrorResponse; log the cause.
+  const cause = isRouteErrorResponse(error) && 'error' in error ? error.error : undefined
+  console.error(cause ?? error)
+}

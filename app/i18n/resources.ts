@@ -1,0 +1,22 @@
+import enAuth from '#app/locales/en/auth.json'
+import enCommon from '#app/locales/en/common.json'
+import { type defaultNS, type SupportedLanguage } from './config.ts'
+
+// Static imports: translations are parsed once when the module loads, never read per request,
+// and the browser gets the same objects in its bundle (no HTTP backend, no loading flash).
+export const resources = {
+  en: { common: enCommon, auth: enAuth },
+} satisfies Record<SupportedLanguage, Record<string, object>>
+
+export type Namespace = keyof (typeof resources)['en']
+
+// Every namespace is loaded up front, so routes do not need a `handle.i18n` list.
+export const namespaces = Object.keys(resources.en) as Namespace[]
+
+// Typed keys: `t('nav.signn')` is a type error rather than a raw key shown to users.
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: typeof defaultNS
+    resources: (typeof resources)['en']
+  }
+}

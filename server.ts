@@ -1,0 +1,109 @@
+import http from 'node:http'
+import { type AddressInfo } from 'node:net'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import { type ServerBuild } from '@remix-run/node'
+import express from 'express'
+import { getEnv } from '#app/lib/env.server.ts'
+import { healthRoutes } from '#app/server/health.ts'
+import { securityHeaders } from '#app/server/security-headers.ts'
+import { installGracefulShutdown } from '#app/server/shutdown.ts'
+import { prepareDatabase } from '#app/server/startup.ts'
+import { closeDatabase } from '#db/database.ts'
+
+const isProduction = process.env.NODE_ENV === 'production'
+const host = process.env.HOST ?? '0.0.0.0'
+const buildDir = path.join(import.meta.dirname, 'build')
+const SHUTDOWN_TIMEOUT_MS = 10_000
+
+function log(message: string) {
+  console.log(`[server] ${message}`)
+}
+
+async function main() {
+  // Validated here, not on the first request: a production server with the development session
+  // secret or without APP_URL refuses to start instead of failing each page later.
+  const { PORT: port } = getEnv()
+  const db = await prepareDatabase()
+
+  const app = express()
+  const server = http.createServer(app)
+  // Hot reload rides on our own HTTP server instead of Vite's default port 24678, so two
+  // checkouts can run `npm run dev` side by side.
+  const viteDevServer = isProduction
+    ? undefined
+    : await import('vite').then((vite) =>
+        vite.createServer({ server: { middlewareMode: true, hmr: { server } } }),
+      )
+
+  const shutdown = installGracefulShutdown(server, {
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    log,
+    onClosed: async () => {
+      await viteDevServer?.close()
+      await closeDatabase()
+      log('Database closed')
+    },
+  })
+
+  app.disable('x-powered-by')
+  app.use(securityHeaders())
+  // Answered here, before Remix and the static files, so probes stay cheap and work even when
+  // the app build is broken.
+  app.use(healthRoutes(db, { isShuttingDown: shutdown.isShuttingDown }))
+
+  if (viteDevServer) {
+    app.use(viteDevServer.middlewares)
+  } else {
+    // Vite fingerprints everything in assets/, so a file there never changes under its name.
+    app.use(
+      '/assets',
+      express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
+    )
+    app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h' }))
+  }
+
+  app.all(
+    '*',
+    createRequestHandler({
+      build: viteDevServer
+        ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+        : await loadProductionBuild(),
+    }),
+  )
+
+  server.on('error', (error) => {
+    console.error('[server] Could not listen:', error.message)
+    void closeDatabase().finally(() => process.exit(1))
+  })
+  server.listen(port, host, () => {
+    log(`Customer portal ready at ${publicUrl(server.address())}`)
+  })
+}
+
+async function loadProductionBuild(): Promise<ServerBuild> {
+  const entry = path.join(buildDir, 'server/index.js')
+  try {
+    return (await import(pathToFileURL(entry).href)) as ServerBuild
+  } catch (error) {
+    throw new Error(`No server build at ${entry}. Run \`npm run build\` first.`, { cause: error })
+  }
+}
+
+// Listening on all interfaces (the default) is reachable as localhost, which is what a person
+// at this machine should open.
+function publicUrl(address: AddressInfo | string | null): string {
+  if (address === null || typeof address === 'string') return String(address)
+  if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address)) {
+    return `http://localhost:${address.port}`
+  }
+  const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${hostname}:${address.port}`
+}
+
+main().catch(async (error: unknown) => {
+  console.error('[server] Could not start:', error)
+  await closeDatabase().catch(() => {})
+  process.exit(1)
+})
