@@ -10,6 +10,7 @@ import { healthRoutes } from '#app/server/health.ts'
 import { securityHeaders } from '#app/server/security-headers.ts'
 import { installGracefulShutdown } from '#app/server/shutdown.ts'
 import { prepareDatabase } from '#app/server/startup.ts'
+import { flushPendingMail } from '#app/mail/mailer.server.ts'
 import { closeDatabase } from '#db/database.ts'
 
 const isProduction = process.env.NODE_ENV === 'production'
@@ -41,6 +42,8 @@ async function main() {
     timeoutMs: SHUTDOWN_TIMEOUT_MS,
     log,
     onClosed: async () => {
+      // A reset link is mailed after its answer was sent; let it leave before the database goes.
+      await flushPendingMail()
       await viteDevServer?.close()
       await closeDatabase()
       log('Database closed')

@@ -1,0 +1,24 @@
+import { z } from 'zod'
+
+// Shared by the browser (instant feedback) and the server (the check that counts). Messages are
+// keys in the `auth` namespace, translated where they are shown, so the server never needs to
+// know the reader's language to validate.
+
+export const EmailSchema = z
+  .string({ required_error: 'errors.emailRequired' })
+  .trim()
+  .max(254, 'errors.emailInvalid')
+  .email('errors.emailInvalid')
+
+export const SignInSchema = z.object({
+  email: EmailSchema,
+  // Never trimmed or length-checked here: any refusal of a password is the one generic answer.
+  password: z.string({ required_error: 'errors.passwordRequired' }),
+  redirectTo: z.string().optional(),
+})
+
+/** Length only: composition rules make passwords weaker in practice (NIST SP 800-63B). */
+export const NewPasswordSchema = z
+  .string({ required_error: 'errors.newPasswordRequired' })
+  .min(12, 'errors.passwordTooShort')
+  .max(128, 'errors.passwordTooLong')

@@ -1,0 +1,99 @@
+import { type Session, type User } from 'lucia'
+import { getLucia } from './lucia.server.ts'
+import { type StaffRole } from './roles.ts'
+
+export type { Session, StaffRole }
+
+/** The signed-in person, as every loader and action sees them. */
+export type SessionUser = {
+  id: string
+  kind: 'customer' | 'staff'
+  displayName: string
+  customerNumber: string | null
+  customerId: string | null
+  staffRole: StaffRole | null
+}
+
+function toSessionUser(user: User): SessionUser {
+  return {
+    id: user.id,
+    kind: user.kind,
+    displayName: user.displayName,
+    customerNumber: user.customerNumber,
+    customerId: user.customerId,
+    staffRole: user.staffRole,
+  }
+}
+
+function readSessionId(request: Request): string | null {
+  return getLucia().readSessionCookie(request.headers.get('Cookie') ?? '')
+}
+
+/**
+ * Who is signed in, if anyone. The headers must be passed on in the response: they carry the
+ * cookie with a renewed expiry (sliding sessions), or a blank one that removes a dead session's
+ * cookie from the browser.
+ */
+export async function getOptionalUser(
+  request: Request,
+): Promise<{ user: SessionUser | null; session: Session | null; headers: Headers }> {
+  const lucia = getLucia()
+  const headers = new Headers()
+  const sessionId = readSessionId(request)
+  if (!sessionId) return { user: null, session: null, headers }
+
+  const { session, user } = await lucia.validateSession(sessionId)
+  if (!session) {
+    headers.append('Set-Cookie', lucia.createBlankSessionCookie().serialize())
+    return { user: null, session: null, headers }
+  }
+  if (session.fresh) {
+    headers.append('Set-Cookie', lucia.createSessionCookie(session.id).serialize())
+  }
+  return { user: toSessionUser(user), session, headers }
+}
+
+/**
+ * Signs an account in: always a new session id, so an id planted in the browser before sign-in
+ * (session fixation) is worthless after it. A session the request already had is ended.
+ */
+export async function startSession(request: Request, accountId: string): Promise<Headers> {
+  const lucia = getLucia()
+  const previousId = readSessionId(request)
+  if (previousId) await lucia.invalidateSession(previousId)
+
+  const session = await lucia.createSession(accountId, {
+    user_agent: request.headers.get('User-Agent'),
+    // The server passes no client address to Remix yet; a forwarded header would be spoofable.
+    ip_address: null,
+  })
+  const headers = new Headers()
+  headers.append('Set-Cookie', lucia.createSessionCookie(session.id).serialize())
+  return headers
+}
+
+/** Signs out this browser: ends its session and blanks its cookie. */
+export async function endSession(request: Request): Promise<Headers> {
+  const lucia = getLucia()
+  const sessionId = readSessionId(request)
+  if (sessionId) await lucia.invalidateSession(sessionId)
+  return blankCookieHeaders()
+}
+
+/** Signs out every device of the signed-in account, this one included. */
+export async function endAllSessions(request: Request): Promise<Headers> {
+  const lucia = getLucia()
+  const sessionId = readSessionId(request)
+  if (sessionId) {
+    const { user } = await lucia.validateSession(sessionId)
+    if (user) await lucia.invalidateUserSessions(user.id)
+    else await lucia.invalidateSession(sessionId)
+  }
+  return blankCookieHeaders()
+}
+
+function blankCookieHeaders(): Headers {
+  const headers = new Headers()
+  headers.append('Set-Cookie', getLucia().createBlankSessionCookie().serialize())
+  return headers
+}

@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import nodemailer, { type Transporter } from 'nodemailer'
+import { getEnv } from '#app/lib/env.server.ts'
+
+export interface MailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+}
+
+type Delivery =
+  | { kind: 'smtp'; transporter: Transporter }
+  | { kind: 'file'; transporter: Transporter; mailDir: string }
+
+let cached: { key: string; delivery: Delivery } | undefined
+
+// Rebuilt when the configuration changes (tests point SMTP_URL at their own server).
+function getDelivery(): Delivery {
+  const { SMTP_URL, mailDir } = getEnv()
+  const key = SMTP_URL ?? `file:${mailDir}`
+  if (cached?.key !== key) {
+    cached?.delivery.transporter.close()
+    const delivery: Delivery = SMTP_URL
+      ? { kind: 'smtp', transporter: nodemailer.createTransport(SMTP_URL) }
+      : {
+          kind: 'file',
+          // No SMTP server on a fresh clone: build the message as it would be sent and keep it
+          // as an .eml file, so the demo's reset links work offline.
+          transporter: nodemailer.createTransport({ streamTransport: true, buffer: true }),
+          mailDir,
+        }
+    cached = { key, delivery }
+  }
+  return cached.delivery
+}
+
+export async function sendMail(message: MailMessage): Promise<void> {
+  const delivery = getDelivery()
+  const info: { message?: unknown; messageId?: string } = await delivery.transporter.sendMail({
+    from: getEnv().MAIL_FROM,
+    ...message,
+  })
+  if (delivery.kind === 'file' && Buffer.isBuffer(info.message)) {
+    const file = await writeEml(delivery.mailDir, info.message)
+    const link = message.text.match(/https?:\/\/\S+/)?.[0] ?? '(no link)'
+    console.log(
+      `[mail] to ${message.to} · "${message.subject}" · ${link} · saved ${path.relative(process.cwd(), file)}`,
+    )
+  }
+}
+
+async function writeEml(mailDir: string, raw: Buffer): Promise<string> {
+  await mkdir(mailDir, { recursive: true })
+  // Sortable by time; the random part keeps two messages in one millisecond apart.
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const file = path.join(mailDir, `${stamp}-${Math.random().toString(36).slice(2, 8)}.eml`)
+  await writeFile(file, raw)
+  return file
+}
+
+const pending = new Set<Promise<void>>()
+
+/**
+ * Sends without making the request wait. Used where the time to answer must not depend on
+ * whether a message went out (it would tell a stranger which addresses have accounts).
+ * A failure is logged, never shown: the answer to the user is the same either way.
+ */
+export function sendMailInBackground(message: MailMessage): void {
+  const sending = sendMail(message)
+    .catch((error: unknown) => {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'sending mail failed',
+          subject: message.subject,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+    })
+    .finally(() => pending.delete(sending))
+  pending.add(sending)
+}
+
+/** Waits for every background send to finish: for tests, and before the process exits. */
+export async function flushPendingMail(): Promise<void> {
+  while (pending.size > 0) await Promise.all(pending)
+}

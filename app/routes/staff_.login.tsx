@@ -1,0 +1,29 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
+import { SignInPage } from '#app/auth/sign-in-page.tsx'
+import { signInAction, signInLoader } from '#app/auth/sign-in.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+
+// The schema (SignInSchema) and the logic are shared with /login, which differs only in
+// the kind of account it accepts.
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return signInLoader(request, 'staff')
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return signInAction(request, 'staff')
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function StaffLoginRoute() {
+  return <SignInPage kind="staff" />
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto'
+import { type Kysely, sql } from 'kysely'
+import type { Adapter, DatabaseSession, DatabaseUser } from 'lucia'
+import type { DB } from './schema.ts'
+
+/** What each session row carries besides its account and expiry (shown in a devices list). */
+export interface SessionAttributes {
+  user_agent: string | null
+  ip_address: string | null
+}
+
+/** The account as one query sees it: enough to render any page without another lookup. */
+export interface AccountAttributes {
+  kind: 'customer' | 'staff'
+  customer_id: string | null
+  customer_number: string | null
+  customer_given_name: string | null
+  customer_preferred_name: string | null
+  staff_display_name: string | null
+  staff_role: 'agent' | 'supervisor' | 'admin' | null
+}
+
+declare module 'lucia' {
+  interface Register {
+    DatabaseUserAttributes: AccountAttributes
+    DatabaseSessionAttributes: SessionAttributes
+  }
+}
+
+// A header is whatever the client sends; the column has no limit, so we impose one.
+const USER_AGENT_MAX_LENGTH = 512
+
+/**
+ * The stored form of a session id. Only this is written, so a copy of the table (a backup, a
+ * leak, a read-only SQL injection) holds nothing a browser could present as a cookie.
+ */
+export function hashSessionId(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex')
+}
+
+type DatabaseSource = Kysely<DB> | (() => Promise<Kysely<DB>>)
+
+/**
+ * Lucia v3's storage, over our own tables. Lucia hands us the raw session id; every method hashes
+ * it before it reaches SQL.
+ *
+ * `getUserSessions` cannot return raw ids (they are not stored): its sessions carry the stored
+ * hash as `id`, which identifies a row for display but cannot be passed back to Lucia as a
+ * session id.
+ */
+export class KyselySessionAdapter implements Adapter {
+  readonly #source: DatabaseSource
+
+  /** A function is called on every use, so tests can swap the process database under it. */
+  constructor(source: DatabaseSource) {
+    this.#source = source
+  }
+
+  #db(): Promise<Kysely<DB>> {
+    return typeof this.#source === 'function' ? this.#source() : Promise.resolve(this.#source)
+  }
+
+  async getSessionAndUser(
+    sessionId: string,
+  ): Promise<[session: DatabaseSession | null, user: DatabaseUser | null]> {
+    const db = await this.#db()
+    const row = await db
+      .selectFrom('sessions')
+      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+      .leftJoin('staff_members', 'staff_members.account_id', 'accounts.id')
+      .leftJoin('customers', 'customers.id', 'accounts.customer_id')
+      .select([
+        'sessions.account_id',
+        'sessions.expires_at',
+        'sessions.user_agent',
+        'sessions.ip_address',
+        'accounts.kind',
+        'accounts.disabled_at',
+        'accounts.customer_id',
+        'customers.customer_number',
+        'customers.given_name',
+        'customers.preferred_name',
+        'customers.status as customer_status',
+        'staff_members.display_name',
+        'staff_members.role',
+        'staff_members.deactivated_at',
+      ])
+      .where('sessions.id', '=', hashSessionId(sessionId))
+      // Filtered here as well as by Lucia, so the adapter never hands out an expired session.
+      .where('sessions.expires_at', '>', sql<Date>`now()`)
+      .executeTakeFirst()
+    if (!row) return [null, null]
+
+    const session: DatabaseSession = {
+      id: sessionId,
+      userId: row.account_id,
+      expiresAt: row.expires_at,
+      attributes: { user_agent: row.user_agent, ip_address: row.ip_address },
+    }
+    const usable =
+      row.disabled_at === null &&
+      (row.kind === 'customer'
+        ? row.customer_id !== null && row.customer_status === 'active'
+        : row.role !== null && row.deactivated_at === null)
+    // A session without a user makes Lucia delete it: a disabled account or a closed customer
+    // record is signed out at once.
+    if (!usable) return [session, null]
+
+    const user: DatabaseUser = {
+      id: row.account_id,
+      attributes: {
+        kind: row.kind,
+        customer_id: row.customer_id,
+        customer_number: row.customer_number,
+        customer_given_name: row.given_name,
+        customer_preferred_name: row.preferred_name,
+        staff_display_name: row.display_name,
+        staff_role: row.role,
+      },
+    }
+    return [session, user]
+  }
+
+  async getUserSessions(accountId: string): Promise<DatabaseSession[]> {
+    const db = await this.#db()
+    const rows = await db
+      .selectFrom('sessions')
+      .select(['id', 'account_id', 'expires_at', 'user_agent', 'ip_address'])
+      .where('account_id', '=', accountId)
+      .orderBy('last_seen_at', 'desc')
+      .execute()
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.account_id,
+      expiresAt: row.expires_at,
+      attributes: { user_agent: row.user_agent, ip_address: row.ip_address },
+    }))
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    const db = await this.#db()
+    await db
+      .insertInto('sessions')
+      .values({
+        id: hashSessionId(session.id),
+        account_id: session.userId,
+        expires_at: session.expiresAt,
+        user_agent: session.attributes.user_agent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+        ip_address: session.attributes.ip_address,
+      })
+      .execute()
+  }
+
+  async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    const db = await this.#db()
+    // Lucia extends a session only when it is used, so this is also when it was last seen.
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: expiresAt, last_seen_at: sql<Date>`now()` })
+      .where('id', '=', hashSessionId(sessionId))
+      .execute()
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const db = await this.#db()
+    await db.deleteFrom('sessions').where('id', '=', hashSessionId(sessionId)).execute()
+  }
+
+  async deleteUserSessions(accountId: string): Promise<void> {
+    const db = await this.#db()
+    await db.deleteFrom('sessions').where('account_id', '=', accountId).execute()
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    const db = await this.#db()
+    await db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', sql<Date>`now()`)
+      .execute()
+  }
+}
+
+/** Ends every session of an account, inside the caller's transaction (password reset). */
+export async function deleteAccountSessions(db: Kysely<DB>, accountId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute()
+}
