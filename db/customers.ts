@@ -2,6 +2,7 @@ import { type Kysely, sql, type Updateable } from 'kysely'
 import { NotFoundError, VersionConflictError } from './errors.ts'
 import { type Actor, changedFields, type HistoryChannel, historyValues } from './history.ts'
 import type { Customers, DB } from './schema.ts'
+import { isUuid } from './ids.ts'
 
 /** The fields a customer (or staff on their behalf) edits as one form. */
 export type CustomerDetails = {
@@ -326,10 +327,4 @@ async function selectDetails(
 
 function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work)
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function isUuid(value: string): boolean {
-  return uuidPattern.test(value)
 }

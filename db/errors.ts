@@ -51,3 +51,17 @@ export class VersionConflictError<T> extends DomainError {
     this.changes = options.changes
   }
 }
+
+/**
+ * The change is not allowed from the record's current state (cancelling a request that is
+ * already in review, replying to a closed ticket). `reason` is a translation key for the person.
+ */
+export class InvalidStateError extends DomainError {
+  override name = 'InvalidStateError'
+  readonly reason: string
+
+  constructor(reason: string, message = reason) {
+    super(message)
+    this.reason = reason
+  }
+}

@@ -16,6 +16,9 @@ export interface AccountAttributes {
   customer_number: string | null
   customer_given_name: string | null
   customer_preferred_name: string | null
+  /** The customer's language and time zone; null for staff (they use the browser's). */
+  customer_language: string | null
+  customer_time_zone: string | null
   staff_display_name: string | null
   staff_role: 'agent' | 'supervisor' | 'admin' | null
 }
@@ -81,6 +84,8 @@ export class KyselySessionAdapter implements Adapter {
         'customers.given_name',
         'customers.preferred_name',
         'customers.status as customer_status',
+        'customers.language',
+        'customers.time_zone',
         'staff_members.display_name',
         'staff_members.role',
         'staff_members.deactivated_at',
@@ -114,6 +119,8 @@ export class KyselySessionAdapter implements Adapter {
         customer_number: row.customer_number,
         customer_given_name: row.given_name,
         customer_preferred_name: row.preferred_name,
+        customer_language: row.language,
+        customer_time_zone: row.time_zone,
         staff_display_name: row.display_name,
         staff_role: row.role,
       },

@@ -26,6 +26,8 @@ function createLucia(cookieSecure: boolean) {
       customerNumber: account.customer_number,
       customerId: account.customer_id,
       staffRole: account.staff_role,
+      language: account.customer_language,
+      timeZone: account.customer_time_zone ?? 'UTC',
     }),
   })
 }

@@ -5,20 +5,20 @@ import { z } from 'zod'
 // know the reader's language to validate.
 
 export const EmailSchema = z
-  .string({ required_error: 'errors.emailRequired' })
+  .string({ required_error: 'auth:errors.emailRequired' })
   .trim()
-  .max(254, 'errors.emailInvalid')
-  .email('errors.emailInvalid')
+  .max(254, 'auth:errors.emailInvalid')
+  .email('auth:errors.emailInvalid')
 
 export const SignInSchema = z.object({
   email: EmailSchema,
   // Never trimmed or length-checked here: any refusal of a password is the one generic answer.
-  password: z.string({ required_error: 'errors.passwordRequired' }),
+  password: z.string({ required_error: 'auth:errors.passwordRequired' }),
   redirectTo: z.string().optional(),
 })
 
 /** Length only: composition rules make passwords weaker in practice (NIST SP 800-63B). */
 export const NewPasswordSchema = z
-  .string({ required_error: 'errors.newPasswordRequired' })
-  .min(12, 'errors.passwordTooShort')
-  .max(128, 'errors.passwordTooLong')
+  .string({ required_error: 'auth:errors.newPasswordRequired' })
+  .min(12, 'auth:errors.passwordTooShort')
+  .max(128, 'auth:errors.passwordTooLong')

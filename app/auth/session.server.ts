@@ -12,6 +12,9 @@ export type SessionUser = {
   customerNumber: string | null
   customerId: string | null
   staffRole: StaffRole | null
+  /** The customer's chosen language (null for staff) and IANA time zone ('UTC' for staff). */
+  language: string | null
+  timeZone: string
 }
 
 function toSessionUser(user: User): SessionUser {
@@ -22,6 +25,8 @@ function toSessionUser(user: User): SessionUser {
     customerNumber: user.customerNumber,
     customerId: user.customerId,
     staffRole: user.staffRole,
+    language: user.language,
+    timeZone: user.timeZone,
   }
 }
 

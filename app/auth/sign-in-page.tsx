@@ -13,7 +13,7 @@ import {
   labelClass,
   linkClass,
   Notice,
-} from './form-ui.tsx'
+} from '#app/components/forms.tsx'
 import { SignInSchema } from './schemas.ts'
 import type { signInAction, signInLoader } from './sign-in.server.ts'
 

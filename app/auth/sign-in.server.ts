@@ -63,7 +63,7 @@ export async function signInAction(request: Request, kind: AccountKind) {
 
   const accountId = await authenticate(await getDatabase(), { ...submission.value, kind })
   if (!accountId) {
-    return data(submission.reply({ formErrors: ['errors.invalidCredentials'], hideFields }), {
+    return data(submission.reply({ formErrors: ['auth:errors.invalidCredentials'], hideFields }), {
       status: 400,
     })
   }

@@ -1,11 +1,26 @@
 import enAuth from '#app/locales/en/auth.json'
 import enCommon from '#app/locales/en/common.json'
+import enDashboard from '#app/locales/en/dashboard.json'
+import enHistory from '#app/locales/en/history.json'
+import enOrders from '#app/locales/en/orders.json'
+import enProfile from '#app/locales/en/profile.json'
+import enRequests from '#app/locales/en/requests.json'
+import enTickets from '#app/locales/en/tickets.json'
 import { type defaultNS, type SupportedLanguage } from './config.ts'
 
 // Static imports: translations are parsed once when the module loads, never read per request,
 // and the browser gets the same objects in its bundle (no HTTP backend, no loading flash).
 export const resources = {
-  en: { common: enCommon, auth: enAuth },
+  en: {
+    common: enCommon,
+    auth: enAuth,
+    dashboard: enDashboard,
+    orders: enOrders,
+    requests: enRequests,
+    tickets: enTickets,
+    profile: enProfile,
+    history: enHistory,
+  },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 
 export type Namespace = keyof (typeof resources)['en']

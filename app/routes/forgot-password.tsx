@@ -17,7 +17,7 @@ import {
   inputClass,
   labelClass,
   linkClass,
-} from '#app/auth/form-ui.tsx'
+} from '#app/components/forms.tsx'
 import {
   PASSWORD_RESET_TTL_MINUTES,
   requestPasswordReset,

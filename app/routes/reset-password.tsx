@@ -18,7 +18,7 @@ import {
   inputClass,
   labelClass,
   linkClass,
-} from '#app/auth/form-ui.tsx'
+} from '#app/components/forms.tsx'
 import { isPasswordResetTokenUsable, resetPassword } from '#app/auth/password-reset.server.ts'
 import { NewPasswordSchema } from '#app/auth/schemas.ts'
 import { endSession } from '#app/auth/session.server.ts'
@@ -28,13 +28,13 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 const ResetPasswordSchema = z
   .object({
     token: z
-      .string({ required_error: 'errors.resetLinkInvalid' })
-      .max(200, 'errors.resetLinkInvalid'),
+      .string({ required_error: 'auth:errors.resetLinkInvalid' })
+      .max(200, 'auth:errors.resetLinkInvalid'),
     password: NewPasswordSchema,
-    confirmPassword: z.string({ required_error: 'errors.confirmRequired' }),
+    confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
   })
   .refine((value) => value.password === value.confirmPassword, {
-    message: 'errors.passwordsDiffer',
+    message: 'auth:errors.passwordsDiffer',
     path: ['confirmPassword'],
   })
 
@@ -60,7 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const account = await resetPassword(submission.value.token, submission.value.password)
   if (!account) {
-    return data(submission.reply({ formErrors: ['errors.resetLinkInvalid'], hideFields }), {
+    return data(submission.reply({ formErrors: ['auth:errors.resetLinkInvalid'], hideFields }), {
       status: 400,
     })
   }
@@ -107,7 +107,7 @@ function ResetPasswordForm({ token }: { token: string }) {
     shouldRevalidate: 'onBlur',
   })
   const hintId = `${fields.password.id}-hint`
-  const linkRefused = form.errors?.includes('errors.resetLinkInvalid') ?? false
+  const linkRefused = form.errors?.includes('auth:errors.resetLinkInvalid') ?? false
 
   return (
     <section className="mx-auto max-w-md space-y-6">

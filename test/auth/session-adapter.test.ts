@@ -72,6 +72,8 @@ describe('KyselySessionAdapter', () => {
       customerNumber: customer.customerNumber,
       customerId: customer.customerId,
       staffRole: null,
+      language: 'en',
+      timeZone: 'UTC',
     })
   })
 

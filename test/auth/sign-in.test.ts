@@ -132,7 +132,7 @@ describe('sign-in', () => {
     })
     expect(shapes[0]).toEqual({
       status: 400,
-      body: expect.stringContaining('"errors.invalidCredentials"'),
+      body: expect.stringContaining('"auth:errors.invalidCredentials"'),
     })
     for (const shape of shapes) expect(shape).toEqual(shapes[0])
     expect(JSON.stringify(results[0]?.data)).toContain(`"email":"${customer.email}"`)

@@ -114,10 +114,10 @@ describe('password reset by email', () => {
     // Mismatched confirmation: refused, the token still good.
     const mismatch = await submitNewPassword(token, NEW_PASSWORD, `${NEW_PASSWORD}!`)
     expect(mismatch).not.toBeInstanceOf(Response)
-    expect(JSON.stringify(mismatch)).toContain('errors.passwordsDiffer')
+    expect(JSON.stringify(mismatch)).toContain('auth:errors.passwordsDiffer')
     expect(JSON.stringify(mismatch)).not.toContain(NEW_PASSWORD)
     const tooShort = await submitNewPassword(token, 'short')
-    expect(JSON.stringify(tooShort)).toContain('errors.passwordTooShort')
+    expect(JSON.stringify(tooShort)).toContain('auth:errors.passwordTooShort')
 
     const done = await submitNewPassword(token)
     expect(done).toBeInstanceOf(Response)
@@ -172,7 +172,7 @@ describe('password reset by email', () => {
     expect((await loadResetPage(token)).token).toBeNull()
     const again = await submitNewPassword(token, 'yet another passphrase here')
     expect(again).not.toBeInstanceOf(Response)
-    expect(JSON.stringify(again)).toContain('errors.resetLinkInvalid')
+    expect(JSON.stringify(again)).toContain('auth:errors.resetLinkInvalid')
     expect(await signIn(email, 'yet another passphrase here')).not.toBeInstanceOf(Response)
   })
 
@@ -189,7 +189,7 @@ describe('password reset by email', () => {
     expect((await loadResetPage(token)).token).toBeNull()
     const refused = await submitNewPassword(token)
     expect(refused).not.toBeInstanceOf(Response)
-    expect(JSON.stringify(refused)).toContain('errors.resetLinkInvalid')
+    expect(JSON.stringify(refused)).toContain('auth:errors.resetLinkInvalid')
     expect(await signIn(email, PASSWORD)).toBeInstanceOf(Response)
   })
 

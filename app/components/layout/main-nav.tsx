@@ -9,18 +9,29 @@ function navLinkClass({ isActive }: { isActive: boolean }) {
   ].join(' ')
 }
 
+const customerLinks = [
+  { to: '/', label: 'nav.overview', end: true },
+  { to: '/orders', label: 'nav.orders', end: false },
+  { to: '/requests', label: 'nav.requests', end: false },
+  { to: '/tickets', label: 'nav.tickets', end: false },
+  { to: '/profile', label: 'nav.profile', end: false },
+  { to: '/history', label: 'nav.history', end: false },
+] as const
+
 export function MainNav({ user }: { user: PublicUser | null }) {
   const { t } = useTranslation()
   return (
     <nav aria-label={t('nav.label')}>
       <ul className="flex flex-wrap items-center gap-2">
-        {user?.kind === 'customer' ? (
-          <li>
-            <NavLink to="/" end className={navLinkClass}>
-              {t('nav.overview')}
-            </NavLink>
-          </li>
-        ) : null}
+        {user?.kind === 'customer'
+          ? customerLinks.map(({ to, label, end }) => (
+              <li key={to}>
+                <NavLink to={to} end={end} className={navLinkClass}>
+                  {t(label)}
+                </NavLink>
+              </li>
+            ))
+          : null}
         {user?.kind === 'staff' ? (
           <li>
             <NavLink to="/staff" className={navLinkClass}>

@@ -1,17 +1,17 @@
 import { type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import enAuth from '#app/locales/en/auth.json'
 
-export type AuthErrorKey = `errors.${keyof typeof enAuth.errors}`
-
-function isAuthErrorKey(message: string): message is AuthErrorKey {
-  return message.startsWith('errors.') && message.slice('errors.'.length) in enAuth.errors
-}
+// Validation messages are namespace-qualified translation keys ('auth:errors.emailRequired'),
+// written in the zod schemas that the browser and the server share; they are translated where
+// they are shown, so validating never needs to know the reader's language.
 
 /** Turns validation messages (keys) into the reader's language; anything else gets a generic text. */
 export function useErrorText(): (message: string) => string {
-  const { t } = useTranslation('auth')
-  return (message) => (isAuthErrorKey(message) ? t(message) : t('errors.invalidValue'))
+  const { t, i18n } = useTranslation()
+  // The keys arrive as data (from the form's reply), so they cannot be checked at compile time;
+  // exists() checks them at run time instead.
+  const translateKey = i18n.t.bind(i18n) as (key: string) => string
+  return (message) => (i18n.exists(message) ? translateKey(message) : t('validation.invalidValue'))
 }
 
 /** A field's errors, referenced by the field's aria-describedby. */
