@@ -47,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     displayName: user.displayName,
     customerNumber: user.customerNumber,
     staffRole: user.staffRole,
+    timeZone: user.timeZone,
   }
   return data({ locale, user: publicUser, title: t('app.name') }, { headers })
 }

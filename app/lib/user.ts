@@ -7,6 +7,8 @@ export type PublicUser = {
   displayName: string
   customerNumber: string | null
   staffRole: 'agent' | 'supervisor' | 'admin' | null
+  /** IANA zone every time on the page is shown in. */
+  timeZone: string
 }
 
 /** The signed-in person as the root loader saw them, or null when signed out. */

@@ -7,7 +7,7 @@ import {
   revokeAccountTokens,
 } from '#db/account-tokens.ts'
 import { useTestDatabase } from '#test/support/database.ts'
-import { createCustomerAccount } from './fixtures.ts'
+import { createCustomerAccount } from '#test/support/fixtures.ts'
 
 const database = useTestDatabase()
 

@@ -6,7 +6,7 @@ import { getOptionalUser } from '#app/auth/session.server.ts'
 import { resetEnvCache } from '#app/lib/env.server.ts'
 import { KyselySessionAdapter } from '#db/sessions.ts'
 import { useTestDatabase } from '#test/support/database.ts'
-import { createCustomerAccount, createStaffAccount, getRequest } from './fixtures.ts'
+import { createCustomerAccount, createStaffAccount, getRequest } from '#test/support/fixtures.ts'
 
 const database = useTestDatabase()
 const DAY_MS = 24 * 60 * 60 * 1000

@@ -17,7 +17,7 @@ import {
   PASSWORD,
   thrownResponse,
   uniqueEmail,
-} from './fixtures.ts'
+} from '#test/support/fixtures.ts'
 
 const database = useTestDatabase()
 

@@ -20,7 +20,7 @@ import {
   loaderArgs,
   PASSWORD,
   uniqueEmail,
-} from '../auth/fixtures.ts'
+} from '#test/support/fixtures.ts'
 import { startSmtpSink } from './smtp-sink.ts'
 
 const database = useTestDatabase()

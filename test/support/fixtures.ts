@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { getLucia } from '#app/auth/lucia.server.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { createCustomer } from '#db/customers.ts'
 import { type Database } from '#db/database.ts'
@@ -128,4 +129,32 @@ export async function thrownResponse(run: () => Promise<unknown>): Promise<Respo
     throw error
   }
   throw new Error('Expected a thrown Response, but the call returned')
+}
+
+/**
+ * A session straight in the database for an account, as the cookie a browser would send: tests
+ * of pages start signed in without going through the sign-in form each time.
+ */
+export async function sessionCookieFor(accountId: string): Promise<string> {
+  const lucia = getLucia()
+  const session = await lucia.createSession(accountId, { user_agent: 'vitest', ip_address: null })
+  const cookie = lucia.createSessionCookie(session.id)
+  return `${cookie.name}=${cookie.value}`
+}
+
+/** A customer with an account and a signed-in cookie: the usual start of a page test. */
+export async function signedInCustomer(
+  db: Database,
+  options: Parameters<typeof createCustomerAccount>[1] = {},
+) {
+  const customer = await createCustomerAccount(db, options)
+  return { ...customer, cookie: await sessionCookieFor(customer.accountId) }
+}
+
+/** Loader/action arguments with route params, as Remix passes them. */
+export function routeArgs(
+  request: Request,
+  params: Record<string, string> = {},
+): LoaderFunctionArgs & ActionFunctionArgs {
+  return { request, params, context: {} }
 }
