@@ -37,6 +37,7 @@ export default tseslint.config(
   {
     // Only React code has hooks; test helpers such as useTestDatabase() merely share the prefix.
     files: ['app/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },

@@ -7,6 +7,7 @@ import { type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { getEnv } from '#app/lib/env.server.ts'
 import { healthRoutes } from '#app/server/health.ts'
+import { requestLog } from '#app/server/request-log.ts'
 import { securityHeaders } from '#app/server/security-headers.ts'
 import { installGracefulShutdown } from '#app/server/shutdown.ts'
 import { prepareDatabase } from '#app/server/startup.ts'
@@ -52,6 +53,7 @@ async function main() {
 
   app.disable('x-powered-by')
   app.use(securityHeaders())
+  app.use(requestLog())
   // Answered here, before Remix and the static files, so probes stay cheap and work even when
   // the app build is broken.
   app.use(healthRoutes(db, { isShuttingDown: shutdown.isShuttingDown }))

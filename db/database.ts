@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { tallyQuery } from './query-count.ts'
 import type { DB } from './schema.ts'
 import { typeParsers } from './type-parsers.ts'
 
@@ -58,7 +59,7 @@ function openPostgres(url: string, poolSize = 10): OpenDatabase {
       JSON.stringify({ level: 'warn', msg: 'database pool error', error: error.message }),
     )
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: tallyQuery })
   return { db, engine: 'postgres', pglite: null, close: () => db.destroy() }
 }
 
@@ -76,7 +77,7 @@ async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<O
       extensions: { pg_trgm },
       parsers: typeParsers,
     })
-    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }), log: tallyQuery })
     return {
       db,
       engine: 'pglite',

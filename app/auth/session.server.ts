@@ -39,9 +39,23 @@ function readSessionId(request: Request): string | null {
  * cookie with a renewed expiry (sliding sessions), or a blank one that removes a dead session's
  * cookie from the browser.
  */
-export async function getOptionalUser(
-  request: Request,
-): Promise<{ user: SessionUser | null; session: Session | null; headers: Headers }> {
+export async function getOptionalUser(request: Request): Promise<OptionalUser> {
+  // Remix hands the same Request to the root loader and the route's loader (and guard), so one
+  // validation per request serves them all: one database round trip, not one per caller.
+  let validation = validations.get(request)
+  if (!validation) {
+    validation = validate(request)
+    validations.set(request, validation)
+  }
+  const { user, session, headers } = await validation
+  return { user, session, headers: new Headers(headers) }
+}
+
+type OptionalUser = { user: SessionUser | null; session: Session | null; headers: Headers }
+
+const validations = new WeakMap<Request, Promise<OptionalUser>>()
+
+async function validate(request: Request): Promise<OptionalUser> {
   const lucia = getLucia()
   const headers = new Headers()
   const sessionId = readSessionId(request)
