@@ -6,6 +6,7 @@ import { createRequestHandler } from '@remix-run/express'
 import { type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { getEnv } from '#app/lib/env.server.ts'
+import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { healthRoutes } from '#app/server/health.ts'
 import { requestLog } from '#app/server/request-log.ts'
 import { securityHeaders } from '#app/server/security-headers.ts'
@@ -54,6 +55,7 @@ async function main() {
   app.disable('x-powered-by')
   app.use(securityHeaders())
   app.use(requestLog())
+  app.use((_req, _res, next) => runInRequestScope(next))
   // Answered here, before Remix and the static files, so probes stay cheap and work even when
   // the app build is broken.
   app.use(healthRoutes(db, { isShuttingDown: shutdown.isShuttingDown }))

@@ -9,12 +9,20 @@ interface QueryTally {
   queries: number
 }
 
-const tallies = new AsyncLocalStorage<QueryTally>()
+// server.ts (through tsx) and the Remix server build each load their own copy of this module;
+// one storage on globalThis makes the server's tally see the queries the build's code runs.
+const storageKey = Symbol.for('cmr-portal.query-tally')
+const tallies = ((globalThis as Record<symbol, unknown>)[storageKey] ??=
+  new AsyncLocalStorage<QueryTally>()) as AsyncLocalStorage<QueryTally>
 
-/** Kysely's `log` hook: one call per executed query (and per failed one). */
-export function tallyQuery(_event: LogEvent): void {
+// Transaction control is logged on the server but not on PGlite; counting statements only keeps
+// the figures equal on both engines.
+const TRANSACTION_CONTROL = /^\s*(begin|start transaction|commit|rollback|savepoint|release)\b/i
+
+/** Kysely's `log` hook: one call per executed statement (and per failed one). */
+export function tallyQuery(event: LogEvent): void {
   const tally = tallies.getStore()
-  if (tally) tally.queries += 1
+  if (tally && !TRANSACTION_CONTROL.test(event.query.sql)) tally.queries += 1
 }
 
 /** Runs `work` with a fresh tally; everything it awaits counts towards it. */

@@ -1,4 +1,5 @@
 import { type Session, type User } from 'lucia'
+import { forgetPerRequest, oncePerRequest } from '#app/lib/request-scope.server.ts'
 import { getLucia } from './lucia.server.ts'
 import { type StaffRole } from './roles.ts'
 
@@ -40,20 +41,17 @@ function readSessionId(request: Request): string | null {
  * cookie from the browser.
  */
 export async function getOptionalUser(request: Request): Promise<OptionalUser> {
-  // Remix hands the same Request to the root loader and the route's loader (and guard), so one
-  // validation per request serves them all: one database round trip, not one per caller.
-  let validation = validations.get(request)
-  if (!validation) {
-    validation = validate(request)
-    validations.set(request, validation)
-  }
-  const { user, session, headers } = await validation
+  // The root loader and the route's loader and guard all ask; one validation per request serves
+  // them (one database round trip, not one per caller). Keyed by the session id, so a request
+  // scope never hands one cookie's answer to another.
+  const sessionId = readSessionId(request)
+  const { user, session, headers } = await oncePerRequest(`session:${sessionId ?? ''}`, () =>
+    validate(request),
+  )
   return { user, session, headers: new Headers(headers) }
 }
 
 type OptionalUser = { user: SessionUser | null; session: Session | null; headers: Headers }
-
-const validations = new WeakMap<Request, Promise<OptionalUser>>()
 
 async function validate(request: Request): Promise<OptionalUser> {
   const lucia = getLucia()
@@ -77,6 +75,7 @@ async function validate(request: Request): Promise<OptionalUser> {
  * (session fixation) is worthless after it. A session the request already had is ended.
  */
 export async function startSession(request: Request, accountId: string): Promise<Headers> {
+  forgetPerRequest('session:')
   const lucia = getLucia()
   const previousId = readSessionId(request)
   if (previousId) await lucia.invalidateSession(previousId)
@@ -93,6 +92,7 @@ export async function startSession(request: Request, accountId: string): Promise
 
 /** Signs out this browser: ends its session and blanks its cookie. */
 export async function endSession(request: Request): Promise<Headers> {
+  forgetPerRequest('session:')
   const lucia = getLucia()
   const sessionId = readSessionId(request)
   if (sessionId) await lucia.invalidateSession(sessionId)
@@ -101,6 +101,7 @@ export async function endSession(request: Request): Promise<Headers> {
 
 /** Signs out every device of the signed-in account, this one included. */
 export async function endAllSessions(request: Request): Promise<Headers> {
+  forgetPerRequest('session:')
   const lucia = getLucia()
   const sessionId = readSessionId(request)
   if (sessionId) {
