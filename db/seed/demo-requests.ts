@@ -343,7 +343,7 @@ export function buildRequests(ctx: DemoContext, orders: Map<string, DemoOrder>):
         customerId: customer.id,
         entityType: 'request',
         entityId: id,
-        action: 'submitted',
+        action: 'created',
         actor: actorOf('customer'),
         channel: 'portal',
         after: { kind: script.kind, subject: script.subject },

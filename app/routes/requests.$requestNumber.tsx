@@ -1,0 +1,224 @@
+import { parseWithZod } from '@conform-to/zod'
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { requireCustomer } from '#app/auth/guards.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { linkClass, Notice } from '#app/components/forms.tsx'
+import {
+  AnswerRequestForm,
+  CancelRequestForm,
+  type RequestActionResult,
+  RequestActionSchema,
+} from '#app/components/requests/request-actions.tsx'
+import { RequestDetailsList } from '#app/components/requests/request-details.tsx'
+import { RequestStatusBadge } from '#app/components/requests/request-status.tsx'
+import { Timeline, type TimelineEntry } from '#app/components/ui/timeline.tsx'
+import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { useFormat } from '#app/lib/use-format.ts'
+import { getDatabase } from '#db/database.ts'
+import { InvalidStateError } from '#db/errors.ts'
+import {
+  answerRequest,
+  cancelRequest,
+  findCustomerRequestId,
+  getCustomerRequest,
+  type RequestTimelineEvent,
+} from '#db/requests.ts'
+
+const NoticeSchema = z.enum(['created', 'cancelled', 'answered']).optional().catch(undefined)
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, headers } = await requireCustomer(request)
+  const found = requireFound(
+    await getCustomerRequest(await getDatabase(), user.customerId, params.requestNumber ?? ''),
+  )
+  const notice = NoticeSchema.parse(new URL(request.url).searchParams.get('notice') ?? undefined)
+  const [t, tCommon] = await Promise.all([
+    getFixedT(request, 'requests'),
+    getFixedT(request, 'common'),
+  ])
+  return data(
+    {
+      title: tCommon('app.pageTitle', {
+        page: `${found.subject} · ${t('detail.number', { requestNumber: found.requestNumber })}`,
+      }),
+      request: found,
+      notice: notice ?? null,
+    },
+    { headers },
+  )
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, headers } = await requireCustomer(request)
+  const requestNumber = params.requestNumber ?? ''
+  const db = await getDatabase()
+  const submission = parseWithZod(await request.formData(), { schema: RequestActionSchema })
+  const intent = submission.payload.intent === 'answer' ? 'answer' : 'cancel'
+
+  if (submission.status !== 'success') {
+    // Someone else's request answers 404 whatever was sent, exactly like an unknown one.
+    requireFound(await findCustomerRequestId(db, user.customerId, requestNumber))
+    const answer: RequestActionResult = { intent, result: submission.reply() }
+    return data(answer, { status: 400, headers })
+  }
+
+  const change = {
+    customerId: user.customerId,
+    requestNumber,
+    actor: { kind: 'customer' as const, id: user.id },
+    channel: 'portal' as const,
+  }
+  const value = submission.value
+  try {
+    await orNotFound(() =>
+      value.intent === 'answer'
+        ? answerRequest(db, { ...change, answer: value.answer })
+        : cancelRequest(db, change),
+    )
+  } catch (error) {
+    if (!(error instanceof InvalidStateError)) throw error
+    const answer: RequestActionResult = {
+      intent: value.intent,
+      result: submission.reply({ formErrors: [error.reason] }),
+    }
+    return data(answer, { status: 409, headers })
+  }
+  const notice = value.intent === 'answer' ? 'answered' : 'cancelled'
+  return redirect(`/requests/${encodeURIComponent(requestNumber)}?notice=${notice}`, { headers })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function RequestRoute() {
+  const { request, notice } = useLoaderData<typeof loader>()
+  const actionResult = useActionData<typeof action>() ?? null
+  const { t } = useTranslation('requests')
+  const format = useFormat()
+
+  return (
+    <article className="max-w-3xl space-y-8">
+      <header className="space-y-2">
+        <p>
+          <Link to="/requests" className={linkClass}>
+            {t('detail.back')}
+          </Link>
+        </p>
+        <p className="text-sm text-slate-600">
+          {t(`kinds.${request.kind}`)} ·{' '}
+          {t('detail.number', { requestNumber: request.requestNumber })}
+        </p>
+        <h1 className="text-3xl font-semibold">{request.subject}</h1>
+      </header>
+
+      {notice ? (
+        <Notice>
+          {notice === 'created'
+            ? t('notice.created', { requestNumber: request.requestNumber })
+            : t(`notice.${notice}`)}
+        </Notice>
+      ) : null}
+
+      <dl className="grid gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
+        <dt className="font-medium">{t('detail.status')}</dt>
+        <dd>
+          <RequestStatusBadge status={request.status} />
+        </dd>
+        <dt className="font-medium">{t('detail.kind')}</dt>
+        <dd>{t(`kinds.${request.kind}`)}</dd>
+        <dt className="font-medium">{t('detail.started')}</dt>
+        <dd>
+          <time dateTime={request.createdAt.toISOString()}>
+            {format.dateTime(request.createdAt)}
+          </time>
+        </dd>
+        {request.order ? (
+          <>
+            <dt className="font-medium">{t('detail.order')}</dt>
+            <dd>
+              <Link
+                to={`/orders/${encodeURIComponent(request.order.orderNumber)}`}
+                className={linkClass}
+              >
+                {t('detail.orderLink', { orderNumber: request.order.orderNumber })}
+              </Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <section aria-labelledby="request-next" className="space-y-2">
+        <h2 id="request-next" className="text-xl font-semibold">
+          {t('detail.whatNext')}
+        </h2>
+        <p>{t(`next.${request.status}`)}</p>
+        {request.dueAt ? (
+          <p>
+            <time dateTime={request.dueAt.toISOString()}>
+              {t('detail.aimFinish', { date: format.date(request.dueAt) })}
+            </time>
+          </p>
+        ) : null}
+      </section>
+
+      {request.status === 'waiting_for_customer' ? (
+        <AnswerRequestForm actionResult={actionResult} />
+      ) : null}
+
+      <section aria-labelledby="request-details" className="space-y-2">
+        <h2 id="request-details" className="text-xl font-semibold">
+          {t('detail.details')}
+        </h2>
+        <RequestDetailsList details={request.details} />
+      </section>
+
+      <section aria-labelledby="request-timeline" className="space-y-3">
+        <h2 id="request-timeline" className="text-xl font-semibold">
+          {t('detail.timeline')}
+        </h2>
+        <RequestTimeline events={request.events} />
+      </section>
+
+      {request.status === 'submitted' ? <CancelRequestForm actionResult={actionResult} /> : null}
+    </article>
+  )
+}
+
+function RequestTimeline({ events }: { events: RequestTimelineEvent[] }) {
+  const { t } = useTranslation('requests')
+  const format = useFormat()
+  const titleOf = (event: RequestTimelineEvent) => {
+    if (event.fromStatus === null) return t('detail.event.created')
+    if (event.actorKind === 'customer' && event.fromStatus === 'waiting_for_customer') {
+      return t('detail.event.answered')
+    }
+    if (event.fromStatus === event.toStatus) return t('detail.event.note')
+    return t('detail.event.changed', { status: t(`status.${event.toStatus}`) })
+  }
+  const entries: TimelineEntry[] = events.map((event) => ({
+    key: String(event.id),
+    at: event.occurredAt.toISOString(),
+    when: format.dateTime(event.occurredAt),
+    title: titleOf(event),
+    body: (
+      <>
+        {event.note ? <p className="whitespace-pre-line">{event.note}</p> : null}
+        <p className="text-sm text-slate-600">{t(`detail.by.${event.actorKind}`)}</p>
+      </>
+    ),
+  }))
+  return <Timeline label={t('detail.timeline')} entries={entries} />
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
