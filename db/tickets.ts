@@ -1,0 +1,851 @@
+import { type Kysely, type Selectable, sql, type UpdateObject } from 'kysely'
+import { InvalidStateError, NotFoundError } from './errors.ts'
+import { type Actor, type HistoryChannel, historyValues } from './history.ts'
+import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
+import type { DB, Tickets } from './schema.ts'
+import { dueAt } from './service-targets.ts'
+import { isUuid } from './ids.ts'
+
+// Support tickets. Customer-side functions take the customer's id and scope every query by it in
+// the WHERE clause, so a ticket number of someone else behaves exactly like an unknown one.
+// Internal notes (visibility 'internal') are filtered out in every query a customer's page uses.
+
+export type TicketStatus = Selectable<Tickets>['status']
+export type TicketCategory = Tickets['category']
+export type TicketPriority = Selectable<Tickets>['priority']
+
+export const ticketStatuses = [
+  'open',
+  'waiting_on_customer',
+  'resolved',
+  'closed',
+] as const satisfies readonly TicketStatus[]
+
+export const ticketCategories = [
+  'order',
+  'delivery',
+  'billing',
+  'account',
+  'product',
+  'other',
+] as const satisfies readonly TicketCategory[]
+
+/** Which promise a due time is: the first answer, or the solution. */
+export type TicketPromiseKind = 'firstResponse' | 'resolution'
+
+export interface TicketPromise {
+  dueAt: Date | null
+  dueKind: TicketPromiseKind | null
+}
+
+interface PromiseSource {
+  status: TicketStatus
+  createdAt: Date
+  firstResponseAt: Date | null
+  firstResponseMinutes: number | null
+  resolutionMinutes: number | null
+}
+
+/**
+ * The promise for a ticket still in progress: the priority's first-response target until staff
+ * first answered, then its resolution target. Settled tickets promise nothing more.
+ */
+export function ticketPromise(ticket: PromiseSource): TicketPromise {
+  if (ticket.status === 'resolved' || ticket.status === 'closed') {
+    return { dueAt: null, dueKind: null }
+  }
+  const dueKind: TicketPromiseKind = ticket.firstResponseAt ? 'resolution' : 'firstResponse'
+  const minutes =
+    dueKind === 'firstResponse' ? ticket.firstResponseMinutes : ticket.resolutionMinutes
+  const due = dueAt(ticket.createdAt, minutes)
+  return { dueAt: due, dueKind: due ? dueKind : null }
+}
+
+/** Where a customer's action came from and who did it, for the event and history rows. */
+interface ChangeContext {
+  actor: Actor
+  channel: HistoryChannel
+}
+
+/** The customer-side address of one ticket. */
+interface CustomerTicketKey {
+  customerId: string
+  ticketNumber: string
+}
+
+// Listing -------------------------------------------------------------------------------------
+
+export interface TicketListItem extends TicketPromise {
+  id: string
+  ticketNumber: string
+  subject: string
+  status: TicketStatus
+  priority: TicketPriority
+  createdAt: Date
+  /** Last activity: every message and status change bumps it. */
+  updatedAt: Date
+}
+
+/**
+ * The ticket columns with the priority's service targets joined, so the promise is computed
+ * without a query per ticket.
+ */
+function ticketsWithTargets(db: Kysely<DB>) {
+  return db
+    .selectFrom('tickets')
+    .leftJoin('service_targets', (join) =>
+      join
+        .on('service_targets.subject_kind', '=', 'ticket_priority')
+        .onRef('service_targets.subject_value', '=', 'tickets.priority'),
+    )
+    .select([
+      'tickets.id',
+      'tickets.ticket_number as ticketNumber',
+      'tickets.subject',
+      'tickets.status',
+      'tickets.priority',
+      'tickets.created_at as createdAt',
+      'tickets.updated_at as updatedAt',
+      'tickets.first_response_at as firstResponseAt',
+      'service_targets.first_response_minutes as firstResponseMinutes',
+      'service_targets.resolution_minutes as resolutionMinutes',
+    ])
+}
+
+type TicketWithTargets = PromiseSource & Omit<TicketListItem, keyof TicketPromise>
+
+function toListItem(row: TicketWithTargets): TicketListItem {
+  return {
+    id: row.id,
+    ticketNumber: row.ticketNumber,
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    ...ticketPromise(row),
+  }
+}
+
+/** One page of the customer's tickets, newest first, optionally of one status. */
+export async function listCustomerTickets(
+  db: Kysely<DB>,
+  customerId: string,
+  options: { status?: TicketStatus | null; after?: string | null; limit: number },
+): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
+  let query = ticketsWithTargets(db)
+    .select(exactTime('tickets.created_at').as('cursorAt'))
+    .where('tickets.customer_id', '=', customerId)
+    .orderBy('tickets.created_at', 'desc')
+    .orderBy('tickets.id', 'desc')
+    .limit(options.limit + 1)
+  if (options.status) query = query.where('tickets.status', '=', options.status)
+  const cursor = decodeCursor(options.after)
+  if (cursor) query = query.where(afterCursor('tickets.created_at', 'tickets.id', cursor))
+  const rows = await query.execute()
+  const page = pageOf(rows, options.limit)
+  return { items: page.items.map(toListItem), nextCursor: page.nextCursor }
+}
+
+export interface OpenTicketSummary {
+  id: string
+  ticketNumber: string
+  subject: string
+  status: TicketStatus
+  priority: TicketPriority
+  createdAt: Date
+  updatedAt: Date
+  dueAt: Date | null
+}
+
+/** Tickets still in progress (open, or waiting on the customer), newest first: the dashboard's. */
+export async function listOpenTickets(
+  db: Kysely<DB>,
+  customerId: string,
+): Promise<OpenTicketSummary[]> {
+  const rows = await ticketsWithTargets(db)
+    .where('tickets.customer_id', '=', customerId)
+    .where('tickets.status', 'in', ['open', 'waiting_on_customer'])
+    .orderBy('tickets.created_at', 'desc')
+    .orderBy('tickets.id', 'desc')
+    .execute()
+  return rows.map((row) => {
+    const { dueAt: due } = ticketPromise(row)
+    return {
+      id: row.id,
+      ticketNumber: row.ticketNumber,
+      subject: row.subject,
+      status: row.status,
+      priority: row.priority,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      dueAt: due,
+    }
+  })
+}
+
+// The thread ----------------------------------------------------------------------------------
+
+export type MessageAuthor = 'you' | 'staff' | 'system'
+
+export interface ThreadAttachment {
+  id: string
+  fileName: string
+  sizeBytes: number
+}
+
+export interface ThreadMessage {
+  id: string
+  author: MessageAuthor
+  /** The staff member's display name for staff replies, else null. */
+  staffName: string | null
+  body: string
+  createdAt: Date
+  attachments: ThreadAttachment[]
+}
+
+export interface TicketThread extends TicketPromise {
+  ticket: {
+    id: string
+    ticketNumber: string
+    subject: string
+    category: TicketCategory
+    status: TicketStatus
+    priority: TicketPriority
+    createdAt: Date
+    updatedAt: Date
+    /** When the ticket came into its current status. */
+    statusChangedAt: Date
+    rating: number | null
+    ratingComment: string | null
+    orderNumber: string | null
+    requestNumber: string | null
+  }
+  messages: ThreadMessage[]
+}
+
+/**
+ * A ticket with its public conversation: three queries however long the thread (the ticket, its
+ * public messages with staff names, their attachments). Null for an unknown or foreign number.
+ */
+export async function getCustomerTicketThread(
+  db: Kysely<DB>,
+  customerId: string,
+  ticketNumber: string,
+): Promise<TicketThread | null> {
+  const row = await ticketsWithTargets(db)
+    // Joined with the customer's id too, so a link can never show another customer's number.
+    .leftJoin('orders', (join) =>
+      join.onRef('orders.id', '=', 'tickets.order_id').on('orders.customer_id', '=', customerId),
+    )
+    .leftJoin('requests', (join) =>
+      join
+        .onRef('requests.id', '=', 'tickets.request_id')
+        .on('requests.customer_id', '=', customerId),
+    )
+    .select((eb) => [
+      'tickets.category',
+      'tickets.rating',
+      'tickets.rating_comment as ratingComment',
+      'orders.order_number as orderNumber',
+      'requests.request_number as requestNumber',
+      eb
+        .selectFrom('ticket_events')
+        .select((sub) => sub.fn.max('ticket_events.occurred_at').as('at'))
+        .whereRef('ticket_events.ticket_id', '=', 'tickets.id')
+        .where('ticket_events.kind', 'in', ['created', 'status_changed'])
+        .as('statusChangedAt'),
+    ])
+    .where('tickets.customer_id', '=', customerId)
+    .where('tickets.ticket_number', '=', ticketNumber)
+    .executeTakeFirst()
+  if (!row) return null
+
+  const [messages, attachments] = await Promise.all([
+    db
+      .selectFrom('ticket_messages')
+      .leftJoin('staff_members', 'staff_members.account_id', 'ticket_messages.author_account_id')
+      .select([
+        'ticket_messages.id',
+        'ticket_messages.author_kind as authorKind',
+        'ticket_messages.body',
+        'ticket_messages.created_at as createdAt',
+        'staff_members.display_name as staffName',
+      ])
+      .where('ticket_messages.ticket_id', '=', row.id)
+      // The customer never sees internal notes.
+      .where('ticket_messages.visibility', '=', 'public')
+      .orderBy('ticket_messages.created_at')
+      .orderBy('ticket_messages.id')
+      .execute(),
+    db
+      .selectFrom('ticket_attachments')
+      .innerJoin('ticket_messages', 'ticket_messages.id', 'ticket_attachments.message_id')
+      .select([
+        'ticket_attachments.id',
+        'ticket_attachments.message_id as messageId',
+        'ticket_attachments.file_name as fileName',
+        'ticket_attachments.size_bytes as sizeBytes',
+      ])
+      .where('ticket_messages.ticket_id', '=', row.id)
+      .where('ticket_messages.visibility', '=', 'public')
+      .orderBy('ticket_attachments.created_at')
+      .orderBy('ticket_attachments.id')
+      .execute(),
+  ])
+
+  const byMessage = new Map<string, ThreadAttachment[]>()
+  for (const { messageId, ...attachment } of attachments) {
+    const list = byMessage.get(messageId) ?? []
+    list.push(attachment)
+    byMessage.set(messageId, list)
+  }
+
+  return {
+    ticket: {
+      id: row.id,
+      ticketNumber: row.ticketNumber,
+      subject: row.subject,
+      category: row.category,
+      status: row.status,
+      priority: row.priority,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      statusChangedAt: row.statusChangedAt ?? row.createdAt,
+      rating: row.rating,
+      ratingComment: row.ratingComment,
+      orderNumber: row.orderNumber,
+      requestNumber: row.requestNumber,
+    },
+    ...ticketPromise(row),
+    messages: messages.map((message) => ({
+      id: message.id,
+      author:
+        message.authorKind === 'customer'
+          ? 'you'
+          : message.authorKind === 'staff'
+            ? 'staff'
+            : 'system',
+      staffName: message.authorKind === 'staff' ? message.staffName : null,
+      body: message.body,
+      createdAt: message.createdAt,
+      attachments: byMessage.get(message.id) ?? [],
+    })),
+  }
+}
+
+/** The ticket's id and status, or null when the number is unknown or another customer's. */
+export async function findCustomerTicket(
+  db: Kysely<DB>,
+  customerId: string,
+  ticketNumber: string,
+): Promise<{ id: string; status: TicketStatus } | null> {
+  const row = await db
+    .selectFrom('tickets')
+    .select(['id', 'status'])
+    .where('customer_id', '=', customerId)
+    .where('ticket_number', '=', ticketNumber)
+    .executeTakeFirst()
+  return row ?? null
+}
+
+export interface CustomerAttachment {
+  fileName: string
+  contentType: string
+  sizeBytes: number
+  /** For the storage module only; never sent to the browser. */
+  storageKey: string
+}
+
+/**
+ * An attachment the customer may download: on one of their tickets, on a public message. An
+ * attachment of an internal note is as unknown as a made-up id.
+ */
+export async function getCustomerAttachment(
+  db: Kysely<DB>,
+  customerId: string,
+  ticketNumber: string,
+  attachmentId: string,
+): Promise<CustomerAttachment | null> {
+  if (!isUuid(attachmentId)) return null
+  const row = await db
+    .selectFrom('ticket_attachments')
+    .innerJoin('ticket_messages', 'ticket_messages.id', 'ticket_attachments.message_id')
+    .innerJoin('tickets', 'tickets.id', 'ticket_messages.ticket_id')
+    .select([
+      'ticket_attachments.file_name as fileName',
+      'ticket_attachments.content_type as contentType',
+      'ticket_attachments.size_bytes as sizeBytes',
+      'ticket_attachments.storage_key as storageKey',
+    ])
+    .where('ticket_attachments.id', '=', attachmentId)
+    .where('tickets.customer_id', '=', customerId)
+    .where('tickets.ticket_number', '=', ticketNumber)
+    .where('ticket_messages.visibility', '=', 'public')
+    .executeTakeFirst()
+  return row ?? null
+}
+
+// Links to a request (orders are looked up with findCustomerOrderByNumber of db/orders.ts) -----
+
+/** The customer's request by its number, for linking a ticket to it. */
+export async function findTicketRequestLink(
+  db: Kysely<DB>,
+  customerId: string,
+  requestNumber: string,
+): Promise<{ id: string; requestNumber: string } | null> {
+  const row = await db
+    .selectFrom('requests')
+    .select(['id', 'request_number as requestNumber'])
+    .where('customer_id', '=', customerId)
+    .where('request_number', '=', requestNumber)
+    .executeTakeFirst()
+  return row ?? null
+}
+
+// Writing -------------------------------------------------------------------------------------
+
+/** An attachment whose bytes the storage module already holds. */
+export interface NewAttachment {
+  fileName: string
+  contentType: string
+  sizeBytes: number
+  sha256: string
+  storageKey: string
+}
+
+/**
+ * A second post of a form that was already saved (the idempotency key is taken). Thrown inside
+ * the transaction to roll back what it wrote, then answered with the earlier result.
+ */
+class DuplicateSubmission extends Error {
+  override name = 'DuplicateSubmission'
+}
+
+/** The message a form with this key already created, among this customer's tickets. */
+async function findSubmission(db: Kysely<DB>, customerId: string, idempotencyKey: string) {
+  const row = await db
+    .selectFrom('ticket_messages')
+    .innerJoin('tickets', 'tickets.id', 'ticket_messages.ticket_id')
+    .select([
+      'ticket_messages.id as messageId',
+      'tickets.id as ticketId',
+      'tickets.ticket_number as ticketNumber',
+    ])
+    .where('ticket_messages.idempotency_key', '=', idempotencyKey)
+    .where('tickets.customer_id', '=', customerId)
+    .executeTakeFirst()
+  return row ?? null
+}
+
+function authorKindOf(actor: Actor): 'customer' | 'staff' | 'system' {
+  return actor.kind === 'customer' ? 'customer' : actor.kind === 'staff' ? 'staff' : 'system'
+}
+
+/**
+ * Inserts the message unless its idempotency key is taken. ON CONFLICT DO NOTHING also waits
+ * for a concurrent transaction holding the same key, so of two simultaneous posts exactly one
+ * inserts; the other gets no row back.
+ */
+async function insertMessage(
+  trx: Kysely<DB>,
+  values: {
+    ticketId: string
+    customerId: string
+    actor: Actor
+    body: string
+    idempotencyKey: string
+    attachments: NewAttachment[]
+  },
+): Promise<string> {
+  const message = await trx
+    .insertInto('ticket_messages')
+    .values({
+      ticket_id: values.ticketId,
+      author_kind: authorKindOf(values.actor),
+      author_account_id: values.actor.id ?? null,
+      visibility: 'public',
+      body: values.body,
+      idempotency_key: values.idempotencyKey,
+    })
+    .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (!message) throw new DuplicateSubmission()
+  if (values.attachments.length > 0) {
+    await trx
+      .insertInto('ticket_attachments')
+      .values(
+        values.attachments.map((attachment) => ({
+          message_id: message.id,
+          customer_id: values.customerId,
+          file_name: attachment.fileName,
+          content_type: attachment.contentType,
+          size_bytes: attachment.sizeBytes,
+          sha256: attachment.sha256,
+          storage_key: attachment.storageKey,
+        })),
+      )
+      .execute()
+  }
+  return message.id
+}
+
+/** Joins the caller's transaction, or opens one. */
+function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+/**
+ * Runs a write that inserts a message; a duplicate answers with the earlier submission. Always
+ * its own transaction (a duplicate rolls it back), so it cannot join the caller's.
+ */
+async function oncePerKey<T>(
+  db: Kysely<DB>,
+  customerId: string,
+  idempotencyKey: string,
+  earlier: (submission: NonNullable<Awaited<ReturnType<typeof findSubmission>>>) => T,
+  write: (trx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  const found = await findSubmission(db, customerId, idempotencyKey)
+  if (found) return earlier(found)
+  try {
+    return await db.transaction().execute(write)
+  } catch (error) {
+    if (!(error instanceof DuplicateSubmission)) throw error
+    const winner = await findSubmission(db, customerId, idempotencyKey)
+    // Only possible if another customer's form carried the same key: never reuse theirs.
+    if (!winner) throw new InvalidStateError('tickets:errors.duplicateSubmission')
+    return earlier(winner)
+  }
+}
+
+export interface OpenTicketInput extends ChangeContext {
+  customerId: string
+  category: TicketCategory
+  subject: string
+  body: string
+  orderId: string | null
+  requestId: string | null
+  /** From the form; a second post with the same key opens nothing new. */
+  idempotencyKey: string
+  attachments: NewAttachment[]
+}
+
+export interface OpenTicketResult {
+  ticketId: string
+  ticketNumber: string
+  /** False when the key had been used: the ticket is the one the first post opened. */
+  created: boolean
+}
+
+/**
+ * Opens a ticket (open, normal priority) with its first message and attachments, its 'created'
+ * event and history, in one transaction of its own. The order and request must already be
+ * known to be the customer's (findCustomerOrderByNumber of db/orders.ts, findTicketRequestLink).
+ */
+export async function openTicket(
+  db: Kysely<DB>,
+  input: OpenTicketInput,
+): Promise<OpenTicketResult> {
+  return oncePerKey<OpenTicketResult>(
+    db,
+    input.customerId,
+    input.idempotencyKey,
+    (earlier) => ({
+      ticketId: earlier.ticketId,
+      ticketNumber: earlier.ticketNumber,
+      created: false,
+    }),
+    async (trx) => {
+      const ticket = await trx
+        .insertInto('tickets')
+        .values({
+          customer_id: input.customerId,
+          subject: input.subject,
+          category: input.category,
+          status: 'open',
+          priority: 'normal',
+          order_id: input.orderId,
+          request_id: input.requestId,
+          last_customer_message_at: sql<Date>`now()`,
+        })
+        .returning(['id', 'ticket_number as ticketNumber'])
+        .executeTakeFirstOrThrow()
+      await insertMessage(trx, {
+        ticketId: ticket.id,
+        customerId: input.customerId,
+        actor: input.actor,
+        body: input.body,
+        idempotencyKey: input.idempotencyKey,
+        attachments: input.attachments,
+      })
+
+      const events: { kind: 'created' | 'linked'; to: string }[] = [{ kind: 'created', to: 'open' }]
+      if (input.orderId) events.push({ kind: 'linked', to: input.orderId })
+      if (input.requestId) events.push({ kind: 'linked', to: input.requestId })
+      await trx
+        .insertInto('ticket_events')
+        .values(
+          events.map((event) => ({
+            ticket_id: ticket.id,
+            kind: event.kind,
+            from_value: null,
+            to_value: event.to,
+            actor_kind: input.actor.kind,
+            actor_id: input.actor.id ?? null,
+          })),
+        )
+        .execute()
+      await trx
+        .insertInto('record_history')
+        .values(
+          historyValues({
+            customerId: input.customerId,
+            entityType: 'ticket',
+            entityId: ticket.id,
+            action: 'opened',
+            actor: input.actor,
+            channel: input.channel,
+            after: { status: 'open', subject: input.subject, category: input.category },
+          }),
+        )
+        .execute()
+      return { ticketId: ticket.id, ticketNumber: ticket.ticketNumber, created: true }
+    },
+  )
+}
+
+interface LockedTicket {
+  id: string
+  customerId: string
+  status: TicketStatus
+  rating: number | null
+}
+
+/** The customer's ticket, locked for the rest of the transaction, or NotFoundError. */
+async function lockCustomerTicket(trx: Kysely<DB>, key: CustomerTicketKey): Promise<LockedTicket> {
+  const row = await trx
+    .selectFrom('tickets')
+    .select(['id', 'customer_id as customerId', 'status', 'rating'])
+    .where('customer_id', '=', key.customerId)
+    .where('ticket_number', '=', key.ticketNumber)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row) throw new NotFoundError('ticket', key.ticketNumber)
+  return row
+}
+
+type TicketUpdate = UpdateObject<DB, 'tickets'>
+
+/** The timestamps that go with entering a status. */
+function statusColumns(to: TicketStatus): TicketUpdate {
+  const now = sql<Date>`now()`
+  switch (to) {
+    case 'resolved':
+      return { status: to, resolved_at: now, closed_at: null }
+    case 'closed':
+      return { status: to, closed_at: now }
+    default:
+      return { status: to, resolved_at: null, closed_at: null }
+  }
+}
+
+/** Saves a change to the ticket row, bumping its version and last activity. */
+async function updateTicket(trx: Kysely<DB>, ticketId: string, set: TicketUpdate) {
+  await trx
+    .updateTable('tickets')
+    .set((eb) => ({ ...set, version: eb('version', '+', 1), updated_at: sql<Date>`now()` }))
+    .where('id', '=', ticketId)
+    .execute()
+}
+
+async function recordStatusEvent(
+  trx: Kysely<DB>,
+  ticketId: string,
+  from: TicketStatus,
+  to: TicketStatus,
+  actor: Actor,
+) {
+  await trx
+    .insertInto('ticket_events')
+    .values({
+      ticket_id: ticketId,
+      kind: 'status_changed',
+      from_value: from,
+      to_value: to,
+      actor_kind: actor.kind,
+      actor_id: actor.id ?? null,
+    })
+    .execute()
+}
+
+async function recordTicketHistory(
+  trx: Kysely<DB>,
+  ticket: LockedTicket,
+  action: 'replied' | 'closed' | 'reopened' | 'rated' | 'status_changed',
+  context: ChangeContext,
+  change: { before?: Record<string, string | number>; after?: Record<string, string | number> },
+) {
+  await trx
+    .insertInto('record_history')
+    .values(
+      historyValues({
+        customerId: ticket.customerId,
+        entityType: 'ticket',
+        entityId: ticket.id,
+        action,
+        actor: context.actor,
+        channel: context.channel,
+        before: change.before ?? null,
+        after: change.after ?? null,
+      }),
+    )
+    .execute()
+}
+
+export interface ReplyInput extends CustomerTicketKey, ChangeContext {
+  body: string
+  idempotencyKey: string
+  attachments: NewAttachment[]
+}
+
+/**
+ * The customer's reply. A ticket waiting on them goes back to open, and so does a resolved one
+ * (the problem is evidently not solved); a closed ticket must be reopened first.
+ * @throws NotFoundError, InvalidStateError('tickets:errors.replyClosed')
+ */
+export async function replyToTicket(
+  db: Kysely<DB>,
+  input: ReplyInput,
+): Promise<{ messageId: string; created: boolean }> {
+  return oncePerKey<{ messageId: string; created: boolean }>(
+    db,
+    input.customerId,
+    input.idempotencyKey,
+    (earlier) => ({ messageId: earlier.messageId, created: false }),
+    async (trx) => {
+      const ticket = await lockCustomerTicket(trx, input)
+      if (ticket.status === 'closed') throw new InvalidStateError('tickets:errors.replyClosed')
+      const messageId = await insertMessage(trx, {
+        ticketId: ticket.id,
+        customerId: input.customerId,
+        actor: input.actor,
+        body: input.body,
+        idempotencyKey: input.idempotencyKey,
+        attachments: input.attachments,
+      })
+      const next: TicketStatus = 'open'
+      const changed = ticket.status !== next
+      await updateTicket(trx, ticket.id, {
+        ...(changed ? statusColumns(next) : {}),
+        last_customer_message_at: sql<Date>`now()`,
+      })
+      if (changed) await recordStatusEvent(trx, ticket.id, ticket.status, next, input.actor)
+      await recordTicketHistory(
+        trx,
+        ticket,
+        'replied',
+        input,
+        changed ? { before: { status: ticket.status }, after: { status: next } } : {},
+      )
+      return { messageId, created: true }
+    },
+  )
+}
+
+/** Moves a locked ticket to another status with its event and history, or refuses. */
+async function moveTicket(
+  trx: Kysely<DB>,
+  ticket: LockedTicket,
+  to: TicketStatus,
+  action: 'closed' | 'reopened' | 'status_changed',
+  context: ChangeContext,
+) {
+  await updateTicket(trx, ticket.id, statusColumns(to))
+  await recordStatusEvent(trx, ticket.id, ticket.status, to, context.actor)
+  await recordTicketHistory(trx, ticket, action, context, {
+    before: { status: ticket.status },
+    after: { status: to },
+  })
+}
+
+/** @throws NotFoundError, InvalidStateError('tickets:errors.alreadyClosed') */
+export async function closeTicket(
+  db: Kysely<DB>,
+  input: CustomerTicketKey & ChangeContext,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const ticket = await lockCustomerTicket(trx, input)
+    if (ticket.status === 'closed') throw new InvalidStateError('tickets:errors.alreadyClosed')
+    await moveTicket(trx, ticket, 'closed', 'closed', input)
+  })
+}
+
+/** From resolved or closed back to open. @throws NotFoundError, InvalidStateError */
+export async function reopenTicket(
+  db: Kysely<DB>,
+  input: CustomerTicketKey & ChangeContext,
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const ticket = await lockCustomerTicket(trx, input)
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
+      throw new InvalidStateError('tickets:errors.notReopenable')
+    }
+    await moveTicket(trx, ticket, 'open', 'reopened', input)
+  })
+}
+
+/**
+ * The customer's rating (1–5, optional comment) of a resolved or closed ticket, once. The
+ * comment stays on the ticket; history records the stars only.
+ * @throws NotFoundError, InvalidStateError('tickets:errors.notRatable' | '...alreadyRated')
+ */
+export async function rateTicket(
+  db: Kysely<DB>,
+  input: CustomerTicketKey & ChangeContext & { rating: number; comment: string | null },
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const ticket = await lockCustomerTicket(trx, input)
+    if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
+      throw new InvalidStateError('tickets:errors.notRatable')
+    }
+    if (ticket.rating !== null) throw new InvalidStateError('tickets:errors.alreadyRated')
+    await updateTicket(trx, ticket.id, { rating: input.rating, rating_comment: input.comment })
+    await trx
+      .insertInto('ticket_events')
+      .values({
+        ticket_id: ticket.id,
+        kind: 'rated',
+        from_value: null,
+        to_value: String(input.rating),
+        actor_kind: input.actor.kind,
+        actor_id: input.actor.id ?? null,
+      })
+      .execute()
+    await recordTicketHistory(trx, ticket, 'rated', input, { after: { rating: input.rating } })
+  })
+}
+
+/**
+ * Any status change by staff (or the system), addressed by the ticket's id: staff screens are
+ * not scoped to one customer. Recorded as 'status_changed' in the customer's history.
+ * @throws NotFoundError, InvalidStateError('tickets:errors.sameStatus')
+ */
+export async function changeTicketStatus(
+  db: Kysely<DB>,
+  input: { ticketId: string; toStatus: TicketStatus } & ChangeContext,
+): Promise<void> {
+  if (!isUuid(input.ticketId)) throw new NotFoundError('ticket', input.ticketId)
+  await inTransaction(db, async (trx) => {
+    const ticket = await trx
+      .selectFrom('tickets')
+      .select(['id', 'customer_id as customerId', 'status', 'rating'])
+      .where('id', '=', input.ticketId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!ticket) throw new NotFoundError('ticket', input.ticketId)
+    if (ticket.status === input.toStatus) throw new InvalidStateError('tickets:errors.sameStatus')
+    await moveTicket(trx, ticket, input.toStatus, 'status_changed', input)
+  })
+}
