@@ -3,6 +3,7 @@ import enCommon from '#app/locales/en/common.json'
 import enDashboard from '#app/locales/en/dashboard.json'
 import enHistory from '#app/locales/en/history.json'
 import enOrders from '#app/locales/en/orders.json'
+import enPreferences from '#app/locales/en/preferences.json'
 import enProfile from '#app/locales/en/profile.json'
 import enRequests from '#app/locales/en/requests.json'
 import enTickets from '#app/locales/en/tickets.json'
@@ -20,6 +21,7 @@ export const resources = {
     tickets: enTickets,
     profile: enProfile,
     history: enHistory,
+    preferences: enPreferences,
   },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 

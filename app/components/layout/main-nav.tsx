@@ -15,6 +15,7 @@ const customerLinks = [
   { to: '/requests', label: 'nav.requests', end: false },
   { to: '/tickets', label: 'nav.tickets', end: false },
   { to: '/profile', label: 'nav.profile', end: false },
+  { to: '/preferences', label: 'nav.preferences', end: false },
   { to: '/history', label: 'nav.history', end: false },
 ] as const
 
