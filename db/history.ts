@@ -1,5 +1,7 @@
-import type { Insertable, Kysely, Selectable } from 'kysely'
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import { isUuid } from './ids.ts'
 import type { DB, JsonValue, RecordHistory } from './schema.ts'
+import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 
 type HistoryRow = Selectable<RecordHistory>
 export type ActorKind = HistoryRow['actor_kind']
@@ -60,4 +62,122 @@ export function changedFields<T extends Record<string, JsonValue>>(
     }
   }
   return Object.keys(now).length > 0 ? { before: was, after: now } : null
+}
+
+/** The areas of the record the history page filters by, each a set of entity types. */
+export const HISTORY_AREAS = {
+  details: ['customer', 'account', 'session'],
+  contact: ['email', 'phone', 'address'],
+  consent: ['consent', 'preferences'],
+  orders: ['order'],
+  requests: ['request'],
+  tickets: ['ticket'],
+} as const satisfies Record<string, readonly HistoryEntityType[]>
+
+export type HistoryArea = keyof typeof HISTORY_AREAS
+
+export function isHistoryArea(value: string): value is HistoryArea {
+  return Object.hasOwn(HISTORY_AREAS, value)
+}
+
+/** One row of a customer's history, as the customer may see it. */
+export interface CustomerHistoryEntry {
+  id: number
+  occurredAt: Date
+  entityType: HistoryEntityType
+  action: string
+  actorKind: ActorKind
+  /** The staff member's display name when staff acted; null otherwise. */
+  staffName: string | null
+  channel: HistoryChannel
+  before: JsonValue | null
+  after: JsonValue | null
+  /** The order, request or ticket number the row is about, to link to it. */
+  reference: string | null
+}
+
+export interface ListCustomerHistoryOptions {
+  /** Only these areas; all of them when absent or empty. */
+  areas?: readonly HistoryArea[]
+  /** Only these entity types (combined with `areas` as an intersection). */
+  entityType?: HistoryEntityType | readonly HistoryEntityType[]
+  /** The `nextCursor` of the previous page. */
+  after?: string | null
+  limit: number
+}
+
+/**
+ * A customer's history, newest first, one keyset page at a time (no OFFSET), with the acting
+ * staff member's display name and the number of the order, request or ticket a row is about.
+ * One statement per page.
+ */
+export async function listCustomerHistory(
+  db: Kysely<DB>,
+  customerId: string,
+  options: ListCustomerHistoryOptions,
+): Promise<{ items: CustomerHistoryEntry[]; nextCursor: string | null }> {
+  if (!isUuid(customerId)) return { items: [], nextCursor: null }
+  const limit = Math.max(1, Math.min(options.limit, 100))
+  const cursor = decodeCursor(options.after)
+
+  let types: readonly HistoryEntityType[] | null = options.areas?.length
+    ? options.areas.flatMap((area) => HISTORY_AREAS[area])
+    : null
+  if (options.entityType !== undefined) {
+    const only: readonly HistoryEntityType[] =
+      typeof options.entityType === 'string' ? [options.entityType] : options.entityType
+    types = types ? types.filter((type) => only.includes(type)) : only
+  }
+  if (types && types.length === 0) return { items: [], nextCursor: null }
+
+  let query = db
+    .selectFrom('record_history as h')
+    // Only staff rows name someone; a customer's own account id is never joined to a name.
+    .leftJoin('staff_members as s', (join) =>
+      join.onRef('s.account_id', '=', 'h.actor_id').on('h.actor_kind', '=', 'staff'),
+    )
+    // Each join is scoped to the same customer, so a row can only ever name their own things.
+    .leftJoin('orders as o', (join) =>
+      join
+        .on('h.entity_type', '=', 'order')
+        .onRef('o.customer_id', '=', 'h.customer_id')
+        .on(sql<boolean>`o.id::text = h.entity_id`),
+    )
+    .leftJoin('requests as r', (join) =>
+      join
+        .on('h.entity_type', '=', 'request')
+        .onRef('r.customer_id', '=', 'h.customer_id')
+        .on(sql<boolean>`r.id::text = h.entity_id`),
+    )
+    .leftJoin('tickets as t', (join) =>
+      join
+        .on('h.entity_type', '=', 'ticket')
+        .onRef('t.customer_id', '=', 'h.customer_id')
+        .on(sql<boolean>`t.id::text = h.entity_id`),
+    )
+    .select([
+      'h.id',
+      'h.occurred_at as occurredAt',
+      exactTime('h.occurred_at').as('cursorAt'),
+      'h.entity_type as entityType',
+      'h.action',
+      'h.actor_kind as actorKind',
+      's.display_name as staffName',
+      'h.channel',
+      'h.before',
+      'h.after',
+      sql<string | null>`coalesce(o.order_number, r.request_number, t.ticket_number)`.as(
+        'reference',
+      ),
+    ])
+    .where('h.customer_id', '=', customerId)
+  if (types) query = query.where('h.entity_type', 'in', types)
+  if (cursor) query = query.where(afterCursor('h.occurred_at', 'h.id', cursor))
+  const rows = await query
+    .orderBy('h.occurred_at', 'desc')
+    .orderBy('h.id', 'desc')
+    .limit(limit + 1)
+    .execute()
+
+  return pageOf(rows, limit)
 }

@@ -88,11 +88,11 @@ function buildCustomer(
     record(
       'customer',
       id,
-      'updated',
+      'details_changed',
       correctedAt,
       {
-        before: { [correction.field]: correction.was },
-        after: { [correction.field]: details[correction.field] },
+        before: { [historyColumn[correction.field]]: correction.was },
+        after: { [historyColumn[correction.field]]: details[correction.field] },
       },
       correction.by === 'staff'
         ? { actor: ctx.staffActor('agent'), channel: 'staff' }
@@ -264,3 +264,10 @@ export function between(ctx: DemoContext, from: Date, to: Date): Date {
   const minutes = Math.max(0, Math.floor((to.getTime() - from.getTime()) / 60_000))
   return new Date(from.getTime() + ctx.random.number.int({ min: 0, max: minutes }) * 60_000)
 }
+
+/** History rows name fields as the columns do, as the portal's own saves write them. */
+const historyColumn = {
+  givenName: 'given_name',
+  familyName: 'family_name',
+  preferredName: 'preferred_name',
+} as const

@@ -4,7 +4,7 @@ import {
   createCustomer,
   type CreateCustomerInput,
   getCustomerProfile,
-  updateCustomerDetails,
+  updateProfileDetails,
 } from '#db/customers.ts'
 import { NotFoundError, VersionConflictError } from '#db/errors.ts'
 import type { Actor } from '#db/history.ts'
@@ -143,7 +143,7 @@ describe('a change and its history commit or fail together', () => {
   })
 })
 
-describe('updateCustomerDetails', () => {
+describe('updateProfileDetails', () => {
   async function details(customerId: string) {
     return database.db
       .selectFrom('customers')
@@ -156,7 +156,7 @@ describe('updateCustomerDetails', () => {
     const { id } = await createCustomer(database.db, newCustomer(), staff, 'staff')
     const historyBefore = (await historyOf(id)).length
 
-    const updated = await updateCustomerDetails(database.db, {
+    const updated = await updateProfileDetails(database.db, {
       customerId: id,
       expectedVersion: 1,
       // givenName is sent unchanged, as a form sends every field.
@@ -169,6 +169,7 @@ describe('updateCustomerDetails', () => {
       givenName: 'Ingrid',
       familyName: 'Åkesson-Berg',
       preferredName: null,
+      legalName: null,
       language: 'en',
       timeZone: 'Europe/Berlin',
       version: 2,
@@ -185,12 +186,12 @@ describe('updateCustomerDetails', () => {
     expect(history).toHaveLength(historyBefore + 1)
     expect(history.at(-1)).toEqual({
       entity_type: 'customer',
-      action: 'updated',
+      action: 'details_changed',
       actor_kind: 'customer',
       actor_id: '00000000-0000-4000-8000-00000000000c',
       channel: 'portal',
-      before: { familyName: 'Åkesson', timeZone: 'Europe/Stockholm' },
-      after: { familyName: 'Åkesson-Berg', timeZone: 'Europe/Berlin' },
+      before: { family_name: 'Åkesson', time_zone: 'Europe/Stockholm' },
+      after: { family_name: 'Åkesson-Berg', time_zone: 'Europe/Berlin' },
     })
   })
 
@@ -198,7 +199,7 @@ describe('updateCustomerDetails', () => {
     const { id } = await createCustomer(database.db, newCustomer(), staff, 'staff')
     const historyBefore = await historyOf(id)
 
-    const result = await updateCustomerDetails(database.db, {
+    const result = await updateProfileDetails(database.db, {
       customerId: id,
       expectedVersion: 1,
       changes: { givenName: 'Ingrid', language: 'en' },
@@ -213,7 +214,7 @@ describe('updateCustomerDetails', () => {
 
   test('a stale version is refused with the stored values, and nothing changes', async () => {
     const { id } = await createCustomer(database.db, newCustomer(), staff, 'staff')
-    await updateCustomerDetails(database.db, {
+    await updateProfileDetails(database.db, {
       customerId: id,
       expectedVersion: 1,
       changes: { preferredName: 'Inge' },
@@ -223,7 +224,7 @@ describe('updateCustomerDetails', () => {
     const stored = await details(id)
     const historyBefore = await historyOf(id)
 
-    const attempt = updateCustomerDetails(database.db, {
+    const attempt = updateProfileDetails(database.db, {
       customerId: id,
       expectedVersion: 1,
       changes: { familyName: 'Old-Version' },
@@ -253,7 +254,7 @@ describe('updateCustomerDetails', () => {
   test('an unknown or malformed id is not found', async () => {
     for (const customerId of ['00000000-0000-4000-8000-0000000000ff', 'not-a-uuid']) {
       await expect(
-        updateCustomerDetails(database.db, {
+        updateProfileDetails(database.db, {
           customerId,
           expectedVersion: 1,
           changes: { givenName: 'X' },
@@ -276,7 +277,7 @@ describe('updateCustomerDetails', () => {
       database.db.transaction().execute(async (trx) => {
         await sql`select 1`.execute(trx)
         await bothOpen()
-        return updateCustomerDetails(trx, {
+        return updateProfileDetails(trx, {
           customerId: id,
           expectedVersion: 1,
           changes: { familyName },
@@ -300,7 +301,7 @@ describe('updateCustomerDetails', () => {
     expect(stored.family_name).toBe(winner?.familyName)
     const history = await historyOf(id)
     expect(history).toHaveLength(historyBefore + 1)
-    expect(history.at(-1)?.after).toEqual({ familyName: winner?.familyName })
+    expect(history.at(-1)?.after).toEqual({ family_name: winner?.familyName })
   })
 })
 

@@ -1,5 +1,6 @@
 import { type TFunction } from 'i18next'
 import { type MailMessage } from '../mailer.server.ts'
+import { escapeHtml } from './escape-html.ts'
 
 export interface ConsentConfirmationMailOptions {
   /** A `t` fixed to the recipient's language and the preferences namespace. */
@@ -63,14 +64,4 @@ export function consentConfirmationMail(options: ConsentConfirmationMailOptions)
 </html>
 `
   return { to, subject, text, html }
-}
-
-// Translations and wordings are ours, but a `<` or `&` in them must still show as text.
-function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
 }

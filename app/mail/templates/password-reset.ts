@@ -1,5 +1,6 @@
 import { type TFunction } from 'i18next'
 import { type MailMessage } from '../mailer.server.ts'
+import { escapeHtml } from './escape-html.ts'
 
 export interface PasswordResetMailOptions {
   /** A `t` fixed to the recipient's language and the auth namespace. */
@@ -46,14 +47,4 @@ export function passwordResetMail({
 </html>
 `
   return { to, subject, text, html }
-}
-
-// Translations are ours, but a translator's `<` or `&` must still show as text.
-function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
 }
