@@ -80,6 +80,19 @@ test('Anna starts a return from a delivered order, follows it, and cancels it', 
   await expect(timeline.getByRole('listitem')).toHaveCount(1)
   await expect(timeline).toContainText('You sent the request')
 
+  // The dashboard shows it among what is in progress, with the date we aim to finish by.
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Overview' })
+    .click()
+  const inProgress = page.getByRole('region', { name: 'In progress' })
+  const onDashboard = inProgress.getByRole('listitem').filter({ hasText: requestNumber })
+  await expect(onDashboard).toContainText('The left ear cuts out')
+  await expect(onDashboard).toContainText('Received')
+  await expect(onDashboard).toContainText(/We aim to finish by/)
+  await onDashboard.getByRole('link').click()
+  await expect(page).toHaveURL(`/requests/${requestNumber}`)
+
   // It is on her list, newest first.
   await page.getByRole('link', { name: 'All requests' }).click()
   const first = page.getByRole('listitem').filter({ hasText: requestNumber })

@@ -1,14 +1,39 @@
-import { Link } from '@remix-run/react'
+import { type LoaderFunctionArgs, type MetaFunction, data } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { getOptionalUser } from '#app/auth/session.server.ts'
+import { DashboardView } from '#app/components/dashboard/dashboard-view.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { type PublicUser, useOptionalUser } from '#app/lib/user.ts'
+import { getCustomerDashboard } from '#db/dashboard.ts'
+import { getDatabase } from '#db/database.ts'
 
-// No loader: the root loader already knows who is signed in, and this page shows nothing more.
+// The start page answers "where do I stand?" for a signed-in customer, and welcomes everyone
+// else. It is public, so it asks who is signed in rather than requiring a customer.
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, headers } = await getOptionalUser(request)
+  if (user?.kind !== 'customer' || !user.customerId) {
+    return data({ dashboard: null, title: null }, { headers })
+  }
+  const [dashboard, t] = await Promise.all([
+    getCustomerDashboard(await getDatabase(), user.customerId),
+    getFixedT(request, 'dashboard'),
+  ])
+  return data({ dashboard, title: t('title') }, { headers })
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data?.title ? [{ title: data.title }] : []
 
 export default function Index() {
   const user = useOptionalUser()
+  const { dashboard } = useLoaderData<typeof loader>()
   if (!user) return <SignedOutWelcome />
   if (user.kind === 'staff') return <StaffWelcome user={user} />
-  return <CustomerWelcome user={user} />
+  if (!dashboard) return null
+  return <DashboardView user={user} dashboard={dashboard} />
 }
 
 function SignedOutWelcome() {
@@ -34,22 +59,6 @@ function SignedOutWelcome() {
   )
 }
 
-function CustomerWelcome({ user }: { user: PublicUser }) {
-  const { t } = useTranslation()
-  return (
-    <section className="space-y-2">
-      <h1 className="text-3xl font-semibold">
-        {t('home.customerGreeting', { name: user.displayName })}
-      </h1>
-      {user.customerNumber ? (
-        <p className="text-slate-700">
-          {t('home.customerNumber', { number: user.customerNumber })}
-        </p>
-      ) : null}
-    </section>
-  )
-}
-
 function StaffWelcome({ user }: { user: PublicUser }) {
   const { t } = useTranslation()
   return (
@@ -64,4 +73,8 @@ function StaffWelcome({ user }: { user: PublicUser }) {
       </p>
     </section>
   )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
 }
