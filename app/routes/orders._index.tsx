@@ -1,10 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { buttonClass, inputClass, labelClass, linkClass } from '#app/components/forms.tsx'
+import { linkClass } from '#app/components/forms.tsx'
 import { ORDER_STATUS_OPTIONS, OrderStatusBadge } from '#app/components/orders/order-status.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
@@ -12,6 +12,7 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
 import { isOrderStatus, listCustomerOrders, type OrderStatus } from '#db/orders.ts'
+import { StatusFilter } from '#app/components/ui/status-filter.tsx'
 
 const ORDERS_PAGE_SIZE = 20
 
@@ -67,32 +68,15 @@ export default function OrdersRoute() {
         <p className="text-slate-700">{t('list.intro')}</p>
       </header>
 
-      {/* A plain GET form: filtering works without JavaScript, and leaves the cursor behind. */}
-      <Form method="get" className="flex flex-wrap items-end gap-3">
-        <div className="space-y-1">
-          <label htmlFor="order-status-filter" className={labelClass}>
-            {t('list.statusLabel')}
-          </label>
-          <select
-            // Keyed so the shown choice follows the URL after client-side navigation.
-            key={status ?? 'all'}
-            id="order-status-filter"
-            name="status"
-            defaultValue={status ?? 'all'}
-            className={inputClass}
-          >
-            <option value="all">{t('list.allStatuses')}</option>
-            {ORDER_STATUS_OPTIONS.map((option) => (
-              <option key={option} value={option}>
-                {t(`status.${option}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className={buttonClass}>
-          {t('list.filterSubmit')}
-        </button>
-      </Form>
+      <StatusFilter
+        id="order-status-filter"
+        label={t('list.statusLabel')}
+        allLabel={t('list.allStatuses')}
+        submitLabel={t('list.filterSubmit')}
+        statuses={ORDER_STATUS_OPTIONS}
+        current={status}
+        labelFor={(option) => t(`status.${option}`)}
+      />
 
       {orders.length === 0 ? (
         <OrdersEmptyState status={status} isOlderPage={isOlderPage} />

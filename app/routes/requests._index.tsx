@@ -1,10 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { buttonClass, inputClass, labelClass, linkClass } from '#app/components/forms.tsx'
+import { buttonClass, linkClass } from '#app/components/forms.tsx'
 import {
   isRequestStatus,
   REQUEST_STATUSES,
@@ -16,6 +16,7 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
 import { listCustomerRequests, type RequestStatus } from '#db/requests.ts'
+import { StatusFilter } from '#app/components/ui/status-filter.tsx'
 
 const REQUESTS_PAGE_SIZE = 20
 
@@ -75,32 +76,15 @@ export default function RequestsRoute() {
         </Link>
       </header>
 
-      {/* A plain GET form: filtering works without JavaScript, and leaves the cursor behind. */}
-      <Form method="get" className="flex flex-wrap items-end gap-3">
-        <div className="space-y-1">
-          <label htmlFor="request-status-filter" className={labelClass}>
-            {t('list.filterLabel')}
-          </label>
-          <select
-            // Keyed so the shown choice follows the URL after client-side navigation.
-            key={status ?? 'all'}
-            id="request-status-filter"
-            name="status"
-            defaultValue={status ?? 'all'}
-            className={inputClass}
-          >
-            <option value="all">{t('list.filterAll')}</option>
-            {REQUEST_STATUSES.map((option) => (
-              <option key={option} value={option}>
-                {t(`status.${option}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" className={buttonClass}>
-          {t('list.filterSubmit')}
-        </button>
-      </Form>
+      <StatusFilter
+        id="request-status-filter"
+        label={t('list.filterLabel')}
+        allLabel={t('list.filterAll')}
+        submitLabel={t('list.filterSubmit')}
+        statuses={REQUEST_STATUSES}
+        current={status}
+        labelFor={(option) => t(`status.${option}`)}
+      />
 
       {requests.length === 0 ? (
         status ? (
