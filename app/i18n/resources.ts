@@ -1,7 +1,9 @@
 import enAuth from '#app/locales/en/auth.json'
 import enCommon from '#app/locales/en/common.json'
 import enDashboard from '#app/locales/en/dashboard.json'
+import enAccount from '#app/locales/en/account.json'
 import enHistory from '#app/locales/en/history.json'
+import enMessages from '#app/locales/en/messages.json'
 import enOrders from '#app/locales/en/orders.json'
 import enPreferences from '#app/locales/en/preferences.json'
 import enProfile from '#app/locales/en/profile.json'
@@ -22,6 +24,8 @@ export const resources = {
     profile: enProfile,
     history: enHistory,
     preferences: enPreferences,
+    messages: enMessages,
+    account: enAccount,
   },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 

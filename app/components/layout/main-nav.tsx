@@ -17,6 +17,8 @@ const customerLinks = [
   { to: '/profile', label: 'nav.profile', end: false },
   { to: '/preferences', label: 'nav.preferences', end: false },
   { to: '/history', label: 'nav.history', end: false },
+  { to: '/messages', label: 'nav.messages', end: false },
+  { to: '/account', label: 'nav.account', end: false },
 ] as const
 
 export function MainNav({ user }: { user: PublicUser | null }) {
