@@ -14,18 +14,19 @@ import { getDatabase } from '#db/database.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getOptionalUser(request)
-  if (user?.kind !== 'customer' || !user.customerId) {
-    return data({ dashboard: null, title: null }, { headers })
-  }
-  const [dashboard, t] = await Promise.all([
-    getCustomerDashboard(await getDatabase(), user.customerId),
+  const [t, tCommon] = await Promise.all([
     getFixedT(request, 'dashboard'),
+    getFixedT(request, 'common'),
   ])
-  return data({ dashboard, title: t('title') }, { headers })
+  if (user?.kind !== 'customer' || !user.customerId) {
+    return data({ dashboard: null, title: tCommon('app.name') }, { headers })
+  }
+  const dashboard = await getCustomerDashboard(await getDatabase(), user.customerId)
+  return data({ dashboard, title: tCommon('app.pageTitle', { page: t('title') }) }, { headers })
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data?.title ? [{ title: data.title }] : []
+// A page's meta replaces the root's, so every branch above names the page.
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function Index() {
   const user = useOptionalUser()
