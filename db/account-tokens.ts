@@ -16,7 +16,8 @@ export function hashToken(rawToken: string): string {
 }
 
 export interface CreateAccountTokenOptions {
-  accountId: string
+  /** Null for a token that hangs from a customer record with no account yet (an invitation). */
+  accountId: string | null
   purpose: TokenPurpose
   ttlMinutes: number
   customerId?: string | null

@@ -92,8 +92,19 @@ export function SignInPage({ kind }: { kind: AccountKind }) {
           <Link to="/login" className={linkClass}>
             {t('signIn.toCustomerSignIn')}
           </Link>
-        ) : null}
+        ) : (
+          <Link to="/login/magic-link" className={linkClass}>
+            {t('signIn.magicLink')}
+          </Link>
+        )}
       </p>
+      {kind === 'customer' ? (
+        <p>
+          <Link to="/signup" className={linkClass}>
+            {t('signIn.createAccount')}
+          </Link>
+        </p>
+      ) : null}
     </section>
   )
 }

@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { linkClass } from '#app/components/forms.tsx'
 import { HistoryList } from '#app/components/history/history-list.tsx'
+import { WelcomeNotice } from '#app/components/lifecycle/welcome-notice.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { StatusBadge, type StatusTone } from '#app/components/ui/status-badge.tsx'
 import { useFormat } from '#app/lib/use-format.ts'
@@ -15,6 +16,7 @@ export function DashboardView({ user, dashboard }: { user: PublicUser; dashboard
   const nothingOpen = dashboard.waitingOnCustomer.length + dashboard.inProgress.length === 0
   return (
     <div className="space-y-8">
+      <WelcomeNotice />
       <header className="space-y-1">
         <h1 className="text-3xl font-semibold">{t('greeting', { name: user.displayName })}</h1>
         {user.customerNumber ? (
