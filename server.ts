@@ -13,6 +13,8 @@ import { securityHeaders } from '#app/server/security-headers.ts'
 import { installGracefulShutdown } from '#app/server/shutdown.ts'
 import { prepareDatabase } from '#app/server/startup.ts'
 import { flushPendingMail } from '#app/mail/mailer.server.ts'
+import { workerEnabled, workerIntervalMs } from '#app/notifications/worker-config.ts'
+import { startWorker } from '#app/notifications/worker.server.ts'
 import { closeDatabase } from '#db/database.ts'
 
 const isProduction = process.env.NODE_ENV === 'production'
@@ -29,6 +31,11 @@ async function main() {
   // secret or without APP_URL refuses to start instead of failing each page later.
   const { PORT: port } = getEnv()
   const db = await prepareDatabase()
+  // The notification worker shares this process's database (the only way with the embedded
+  // one); RUN_WORKER=false leaves it to separate `npm run worker` processes.
+  const worker = workerEnabled()
+    ? startWorker(db, { intervalMs: workerIntervalMs(), log: (message) => log(message) })
+    : null
 
   const app = express()
   const server = http.createServer(app)
@@ -46,6 +53,8 @@ async function main() {
     onClosed: async () => {
       // A reset link is mailed after its answer was sent; let it leave before the database goes.
       await flushPendingMail()
+      // Finishes the message under way, so the database is not closed under it.
+      await worker?.stop()
       await viteDevServer?.close()
       await closeDatabase()
       log('Database closed')
@@ -82,7 +91,9 @@ async function main() {
 
   server.on('error', (error) => {
     console.error('[server] Could not listen:', error.message)
-    void closeDatabase().finally(() => process.exit(1))
+    void Promise.resolve(worker?.stop())
+      .then(closeDatabase)
+      .finally(() => process.exit(1))
   })
   server.listen(port, host, () => {
     log(`Customer portal ready at ${publicUrl(server.address())}`)

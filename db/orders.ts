@@ -4,6 +4,7 @@ import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, recordHistory } from './history.ts'
 import { isUuid } from './ids.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
+import { notifyOrderStatus } from './notifications.ts'
 import type { DB, Orders, Shipments } from './schema.ts'
 
 export type OrderStatus = Selectable<Orders>['status']
@@ -313,9 +314,10 @@ export interface ChangedOrderStatus {
 }
 
 /**
- * Moves an order to its next status: the order row, its timeline event and the history row commit
- * together or not at all. A transition the map does not allow is refused with InvalidStateError
- * and writes nothing. Pass the surrounding transaction if there is one; otherwise it opens one.
+ * Moves an order to its next status: the order row, its timeline event, the history row and the
+ * customer's notification (unless the customer made the change) commit together or not at all.
+ * A transition the map does not allow is refused with InvalidStateError and writes nothing. Pass
+ * the surrounding transaction if there is one; otherwise it opens one.
  */
 export async function changeOrderStatus(
   db: Kysely<DB>,
@@ -326,7 +328,7 @@ export async function changeOrderStatus(
     // Locked, so two agents moving the same order cannot both start from the same status.
     const current = await trx
       .selectFrom('orders')
-      .select(['id', 'customer_id', 'status'])
+      .select(['id', 'customer_id', 'order_number', 'status'])
       .where('id', '=', input.orderId)
       .forUpdate()
       .executeTakeFirst()
@@ -370,6 +372,14 @@ export async function changeOrderStatus(
       before: { status: current.status },
       after: { status: input.toStatus },
     })
+    if (input.actor.kind !== 'customer') {
+      await notifyOrderStatus(trx, {
+        customerId: current.customer_id,
+        orderId: current.id,
+        orderNumber: current.order_number,
+        status: input.toStatus,
+      })
+    }
     return updated
   })
 }

@@ -4,6 +4,7 @@ import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, historyValues } from './history.ts'
 import { isUuid } from './ids.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
+import { notifyRequestStatus } from './notifications.ts'
 import type { DB, JsonValue, RequestEvents, Requests } from './schema.ts'
 import { dueAt } from './service-targets.ts'
 
@@ -494,7 +495,8 @@ export async function answerRequest(
 
 /**
  * Staff (or an integration) move a request along ALLOWED_TRANSITIONS. A note is shown to the
- * customer on the timeline unless `visibility` is 'internal'.
+ * customer on the timeline unless `visibility` is 'internal'. The customer's notification is
+ * queued in the same transaction (their own cancel and answer above need none).
  */
 export async function changeRequestStatus(
   db: Kysely<DB>,
@@ -520,7 +522,7 @@ export async function changeRequestStatus(
     if (!ALLOWED_TRANSITIONS[request.status].includes(input.toStatus)) {
       throw new InvalidStateError('requests:errors.transitionNotAllowed')
     }
-    return applyTransition(trx, request, {
+    const result = await applyTransition(trx, request, {
       toStatus: input.toStatus,
       action: 'status_changed',
       note: input.note?.trim() || null,
@@ -528,6 +530,15 @@ export async function changeRequestStatus(
       actor: input.actor,
       channel: input.channel,
     })
+    if (input.actor.kind !== 'customer') {
+      await notifyRequestStatus(trx, {
+        customerId: request.customerId,
+        requestId: request.id,
+        requestNumber: request.requestNumber,
+        status: result.status,
+      })
+    }
+    return result
   })
 }
 

@@ -47,6 +47,7 @@ export interface CommunicationPreferences {
   message_language: string | null
   version: Generated<number>
   updated_at: Generated<Timestamp>
+  unsubscribe_generation: Generated<number>
 }
 
 export interface ConsentCurrent {

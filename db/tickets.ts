@@ -5,6 +5,7 @@ import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 import type { DB, Tickets } from './schema.ts'
 import { dueAt } from './service-targets.ts'
 import { isUuid } from './ids.ts'
+import { notifyTicket } from './notifications.ts'
 
 // Support tickets. Customer-side functions take the customer's id and scope every query by it in
 // the WHERE clause, so a ticket number of someone else behaves exactly like an unknown one.
@@ -829,7 +830,8 @@ export async function rateTicket(
 
 /**
  * Any status change by staff (or the system), addressed by the ticket's id: staff screens are
- * not scoped to one customer. Recorded as 'status_changed' in the customer's history.
+ * not scoped to one customer. Recorded as 'status_changed' in the customer's history, and the
+ * customer's notification is queued in the same transaction.
  * @throws NotFoundError, InvalidStateError('tickets:errors.sameStatus')
  */
 export async function changeTicketStatus(
@@ -840,12 +842,126 @@ export async function changeTicketStatus(
   await inTransaction(db, async (trx) => {
     const ticket = await trx
       .selectFrom('tickets')
-      .select(['id', 'customer_id as customerId', 'status', 'rating'])
+      .select([
+        'id',
+        'customer_id as customerId',
+        'ticket_number as ticketNumber',
+        'status',
+        'rating',
+      ])
       .where('id', '=', input.ticketId)
       .forUpdate()
       .executeTakeFirst()
     if (!ticket) throw new NotFoundError('ticket', input.ticketId)
     if (ticket.status === input.toStatus) throw new InvalidStateError('tickets:errors.sameStatus')
     await moveTicket(trx, ticket, input.toStatus, 'status_changed', input)
+    if (input.actor.kind !== 'customer') {
+      await notifyTicket(trx, {
+        customerId: ticket.customerId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.ticketNumber,
+        status: input.toStatus,
+        event: 'status_changed',
+      })
+    }
+  })
+}
+
+export interface StaffReplyInput {
+  ticketId: string
+  /** The staff member writing; must be an active staff account. */
+  staffAccountId: string
+  body: string
+  /** 'public': an answer the customer sees and is told about. 'internal': a note for staff. */
+  visibility: 'public' | 'internal'
+  /** Moves the ticket too (e.g. to waiting_on_customer with a question); same status: no move. */
+  toStatus?: TicketStatus | null
+}
+
+/**
+ * A staff member's answer or internal note on a ticket, in one transaction. A public answer is
+ * the ticket's first response if there was none, counts as activity, goes into the customer's
+ * history ('replied') and queues their notification. An internal note is none of that: the
+ * customer's pages, history and messages never learn of it, unless it comes with a status
+ * change, which is recorded and announced like any other.
+ * @throws NotFoundError (ticket or staff member), InvalidStateError('tickets:errors.messageRequired'
+ *   | 'tickets:errors.messageTooLong' | 'tickets:errors.replyClosed')
+ */
+export async function addStaffReply(
+  db: Kysely<DB>,
+  input: StaffReplyInput,
+): Promise<{ messageId: string; status: TicketStatus }> {
+  if (!isUuid(input.ticketId)) throw new NotFoundError('ticket', input.ticketId)
+  if (!isUuid(input.staffAccountId)) throw new NotFoundError('staff', input.staffAccountId)
+  const body = input.body.trim()
+  if (!body) throw new InvalidStateError('tickets:errors.messageRequired')
+  if (body.length > 20_000) throw new InvalidStateError('tickets:errors.messageTooLong')
+  const context: ChangeContext = {
+    actor: { kind: 'staff', id: input.staffAccountId },
+    channel: 'staff',
+  }
+  return inTransaction(db, async (trx) => {
+    const staff = await trx
+      .selectFrom('staff_members')
+      .select('account_id')
+      .where('account_id', '=', input.staffAccountId)
+      .where('deactivated_at', 'is', null)
+      .executeTakeFirst()
+    if (!staff) throw new NotFoundError('staff', input.staffAccountId)
+    const ticket = await trx
+      .selectFrom('tickets')
+      .select([
+        'id',
+        'customer_id as customerId',
+        'ticket_number as ticketNumber',
+        'status',
+        'rating',
+        'first_response_at as firstResponseAt',
+      ])
+      .where('id', '=', input.ticketId)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!ticket) throw new NotFoundError('ticket', input.ticketId)
+    const next = input.toStatus ?? ticket.status
+    const moved = next !== ticket.status
+    const isPublic = input.visibility === 'public'
+    // Like the customer, staff answer on a closed ticket only by reopening it with the answer.
+    if (isPublic && next === 'closed') throw new InvalidStateError('tickets:errors.replyClosed')
+
+    const message = await trx
+      .insertInto('ticket_messages')
+      .values({
+        ticket_id: ticket.id,
+        author_kind: 'staff',
+        author_account_id: input.staffAccountId,
+        visibility: input.visibility,
+        body,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+
+    if (isPublic || moved) {
+      await updateTicket(trx, ticket.id, {
+        ...(moved ? statusColumns(next) : {}),
+        ...(isPublic && !ticket.firstResponseAt ? { first_response_at: sql<Date>`now()` } : {}),
+      })
+    }
+    if (moved) await recordStatusEvent(trx, ticket.id, ticket.status, next, context.actor)
+    const statusChange = moved ? { before: { status: ticket.status }, after: { status: next } } : {}
+    if (isPublic) {
+      await recordTicketHistory(trx, ticket, 'replied', context, statusChange)
+    } else if (moved) {
+      await recordTicketHistory(trx, ticket, 'status_changed', context, statusChange)
+    }
+    if (isPublic || moved) {
+      await notifyTicket(trx, {
+        customerId: ticket.customerId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.ticketNumber,
+        status: next,
+        event: isPublic ? 'replied' : 'status_changed',
+      })
+    }
+    return { messageId: message.id, status: next }
   })
 }

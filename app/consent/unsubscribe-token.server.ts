@@ -6,18 +6,22 @@ import {
   isMarketingTopic,
   type MarketingTopic,
 } from '#db/consent.ts'
+import { type Database } from '#db/database.ts'
 import { isUuid } from '#db/ids.ts'
+import { getUnsubscribeGeneration } from '#db/unsubscribe-links.ts'
 
 // Unsubscribe links work without signing in and without expiry (a newsletter from last year
 // must still let its reader out), so the link itself is the proof: the customer, channel and
 // topic, signed with HMAC-SHA256.
 //
-// Revocation: every token carries a generation number. Today it is always 1, because the schema
-// has nowhere to keep a per-customer generation; the only revocation is changing SESSION_SECRET,
-// which kills every customer's links (and every session) at once. With a per-customer
-// generation column, bumping it would revoke one customer's links, and tokens issued now stay
-// valid as long as that column starts at 1.
+// Revocation: every token carries the generation it was signed for, and a customer's links are
+// valid only while that is their current `communication_preferences.unsubscribe_generation`.
+// Raising it (revokeUnsubscribeLinks in db/unsubscribe-links.ts) ends all of that customer's
+// links at once; the next mail carries new ones. Every customer starts at generation 1, so the
+// links issued before the column existed stay valid. Changing SESSION_SECRET still ends every
+// customer's links (and every session) at once.
 
+/** The generation every customer's links start at. */
 export const UNSUBSCRIBE_TOKEN_GENERATION = 1
 
 export interface UnsubscribeTarget {
@@ -36,24 +40,24 @@ function sign(payloadSegment: string): string {
   return createHmac('sha256', signingKey()).update(payloadSegment).digest('base64url')
 }
 
-export function createUnsubscribeToken(target: UnsubscribeTarget): string {
-  const payload = [
-    target.customerId,
-    target.channel,
-    target.topic,
-    UNSUBSCRIBE_TOKEN_GENERATION,
-  ].join('|')
+/** @param generation the customer's current unsubscribe generation. */
+export function createUnsubscribeToken(
+  target: UnsubscribeTarget,
+  generation: number = UNSUBSCRIBE_TOKEN_GENERATION,
+): string {
+  const payload = [target.customerId, target.channel, target.topic, generation].join('|')
   const payloadSegment = Buffer.from(payload).toString('base64url')
   return `${payloadSegment}.${sign(payloadSegment)}`
 }
 
 const segmentPattern = /^[A-Za-z0-9_-]+$/
 
-/**
- * The target of a genuine token; null for anything forged, altered, truncated or malformed.
- * Runs no query: a refused token touches nothing.
- */
-export function verifyUnsubscribeToken(token: string | null | undefined): UnsubscribeTarget | null {
+const generationPattern = /^[1-9][0-9]{0,8}$/
+
+/** What a genuine token says, whatever its generation; null for anything else. No query. */
+function readUnsubscribeToken(
+  token: string | null | undefined,
+): { target: UnsubscribeTarget; generation: number } | null {
   if (!token || token.length > 300) return null
   const [payloadSegment, signature, ...rest] = token.split('.')
   if (!payloadSegment || !signature || rest.length > 0) return null
@@ -73,8 +77,36 @@ export function verifyUnsubscribeToken(token: string | null | undefined): Unsubs
     .split('|')
   if (extra.length > 0 || !customerId || !isUuid(customerId)) return null
   if (!isChannelCode(channel) || !isMarketingTopic(topic)) return null
-  if (generation !== String(UNSUBSCRIBE_TOKEN_GENERATION)) return null
-  return { customerId, channel, topic }
+  if (!generation || !generationPattern.test(generation)) return null
+  return { target: { customerId, channel, topic }, generation: Number(generation) }
+}
+
+/**
+ * The target of a genuine token signed for `generation`; null for anything forged, altered,
+ * truncated, malformed or of another generation. Runs no query: a refused token touches
+ * nothing. Pages use {@link verifyUnsubscribeLink}, which knows the customer's generation.
+ */
+export function verifyUnsubscribeToken(
+  token: string | null | undefined,
+  generation: number = UNSUBSCRIBE_TOKEN_GENERATION,
+): UnsubscribeTarget | null {
+  const read = readUnsubscribeToken(token)
+  return read && read.generation === generation ? read.target : null
+}
+
+/**
+ * The target of a genuine token that has not been revoked: its generation is the customer's
+ * current one. A forged token is refused before any query runs; a genuine one costs one.
+ */
+export async function verifyUnsubscribeLink(
+  db: Database,
+  token: string | null | undefined,
+): Promise<UnsubscribeTarget | null> {
+  const read = readUnsubscribeToken(token)
+  if (!read) return null
+  const current = await getUnsubscribeGeneration(db, read.target.customerId)
+  // Every customer gets a preferences row when created: none means no such customer.
+  return current === read.generation ? read.target : null
 }
 
 export interface UnsubscribeLinks {
@@ -87,8 +119,12 @@ export interface UnsubscribeLinks {
   oneClickUrl: string
 }
 
-export function unsubscribeLinks(target: UnsubscribeTarget): UnsubscribeLinks {
-  const query = new URLSearchParams({ token: createUnsubscribeToken(target) })
+/** @param generation the customer's current unsubscribe generation. */
+export function unsubscribeLinks(
+  target: UnsubscribeTarget,
+  generation: number = UNSUBSCRIBE_TOKEN_GENERATION,
+): UnsubscribeLinks {
+  const query = new URLSearchParams({ token: createUnsubscribeToken(target, generation) })
   const { appUrl } = getEnv()
   return {
     pageUrl: `${appUrl}/unsubscribe?${query}`,

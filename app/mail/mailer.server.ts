@@ -8,6 +8,8 @@ export interface MailMessage {
   subject: string
   text: string
   html: string
+  /** Extra header lines, e.g. List-Unsubscribe on marketing mail (RFC 2369, RFC 8058). */
+  headers?: Record<string, string>
 }
 
 type Delivery =
