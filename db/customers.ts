@@ -13,7 +13,6 @@ export type CustomerDetails = {
   timeZone: string
 }
 
-
 /** The details form of the portal: the editable fields plus the legal name (while it may change). */
 export type ProfileDetails = CustomerDetails & { legalName: string | null }
 

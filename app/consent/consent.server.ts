@@ -16,6 +16,7 @@ import {
 import { type Database } from '#db/database.ts'
 import { type CommunicationPreferences, updatePreferences } from '#db/preferences.ts'
 import { unsubscribeLinks } from './unsubscribe-token.server.ts'
+import { getUnsubscribeGeneration } from '#db/unsubscribe-links.ts'
 
 export type ConfirmationMailOutcome = 'none' | 'sent' | 'failed'
 
@@ -89,11 +90,10 @@ async function mailConfirmations(
       if (!isMarketingTopic(confirmation.topic)) continue
       const wording = confirmation.wordingId ? await getWording(db, confirmation.wordingId) : null
       const { appUrl } = getEnv()
-      const links = unsubscribeLinks({
-        customerId,
-        channel: confirmation.channel,
-        topic: confirmation.topic,
-      })
+      const links = unsubscribeLinks(
+        { customerId, channel: confirmation.channel, topic: confirmation.topic },
+        (await getUnsubscribeGeneration(db, customerId)) ?? undefined,
+      )
       await sendMail(
         consentConfirmationMail({
           t,

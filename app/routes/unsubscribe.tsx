@@ -14,7 +14,7 @@ import {
   useNavigation,
 } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { verifyUnsubscribeToken } from '#app/consent/unsubscribe-token.server.ts'
+import { verifyUnsubscribeLink } from '#app/consent/unsubscribe-token.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { buttonClass, linkClass } from '#app/components/forms.tsx'
 import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
@@ -30,7 +30,10 @@ import { NotFoundError } from '#db/errors.ts'
 // pointed at /unsubscribe/one-click, which answers it in plain text instead of with this page.
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const target = verifyUnsubscribeToken(new URL(request.url).searchParams.get('token'))
+  const target = await verifyUnsubscribeLink(
+    await getDatabase(),
+    new URL(request.url).searchParams.get('token'),
+  )
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'preferences'),
     getFixedT(request, 'common'),
@@ -61,7 +64,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const target = verifyUnsubscribeToken(new URL(request.url).searchParams.get('token'))
+  const target = await verifyUnsubscribeLink(
+    await getDatabase(),
+    new URL(request.url).searchParams.get('token'),
+  )
   if (!target) return data({ done: null }, { status: 400 })
   const form = await request.formData()
   const everything = form.get('intent') === 'all'

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node'
-import { verifyUnsubscribeToken } from '#app/consent/unsubscribe-token.server.ts'
+import { verifyUnsubscribeLink } from '#app/consent/unsubscribe-token.server.ts'
 import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
 import { withdrawByLink } from '#db/consent.ts'
 import { getDatabase } from '#db/database.ts'
@@ -29,7 +29,10 @@ async function isOneClickBody(request: Request): Promise<boolean> {
 
 export async function action({ request }: ActionFunctionArgs) {
   const t = await getFixedT(request, 'preferences')
-  const target = verifyUnsubscribeToken(new URL(request.url).searchParams.get('token'))
+  const target = await verifyUnsubscribeLink(
+    await getDatabase(),
+    new URL(request.url).searchParams.get('token'),
+  )
   if (!target || !(await isOneClickBody(request))) {
     return plainText(t('unsubscribe.oneClickInvalid'), 400)
   }

@@ -25,6 +25,7 @@ import {
   type TopicCode,
 } from '#db/consent.ts'
 import { createCustomer } from '#db/customers.ts'
+import { revokeUnsubscribeLinks } from '#db/unsubscribe-links.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
@@ -451,5 +452,36 @@ describe('where confirmation mail goes', () => {
       email,
       language: 'es',
     })
+  })
+})
+
+describe('revoking a customer’s unsubscribe links', () => {
+  test('old links stop working on the page and for one-click; links of the new generation work', async () => {
+    const { customerId } = await subscribedCustomer()
+    const target = { customerId, channel: 'sms', topic: 'offers' } as const
+    const old = unsubscribeLinks(target)
+    const generation = await revokeUnsubscribeLinks(database.db, {
+      customerId,
+      actor: { kind: 'system' },
+      channel: 'system',
+    })
+    expect(generation).toBe(2)
+
+    const fingerprint = await databaseFingerprint(database.db)
+    const page = await unsubscribeAction(routeArgs(postForm(pathOf(old.pageUrl), [])))
+    expect(statusOf(page)).toBe(400)
+    const oneClick = await oneClickAction(
+      routeArgs(postForm(pathOf(old.oneClickUrl), [['List-Unsubscribe', 'One-Click']])),
+    )
+    expect(oneClick.status).toBe(400)
+    expect(await databaseFingerprint(database.db)).toEqual(fingerprint)
+    expect(await mayContact(database.db, customerId, 'sms', 'offers')).toBe(true)
+
+    const fresh = unsubscribeLinks(target, generation)
+    const accepted = await oneClickAction(
+      routeArgs(postForm(pathOf(fresh.oneClickUrl), [['List-Unsubscribe', 'One-Click']])),
+    )
+    expect(accepted.status).toBe(200)
+    expect(await mayContact(database.db, customerId, 'sms', 'offers')).toBe(false)
   })
 })

@@ -150,7 +150,9 @@ function OpenItemCard({ item, highlight = false }: { item: OpenItem; highlight?:
   )
 }
 
-type Translate = ReturnType<typeof useTranslation<['dashboard', 'orders', 'requests', 'tickets']>>['t']
+type Translate = ReturnType<
+  typeof useTranslation<['dashboard', 'orders', 'requests', 'tickets']>
+>['t']
 
 function describe(item: OpenItem, t: Translate) {
   if (item.type === 'order') {
