@@ -8,6 +8,7 @@ import enOrders from '#app/locales/en/orders.json'
 import enPreferences from '#app/locales/en/preferences.json'
 import enProfile from '#app/locales/en/profile.json'
 import enRequests from '#app/locales/en/requests.json'
+import enStaff from '#app/locales/en/staff.json'
 import enTickets from '#app/locales/en/tickets.json'
 import { type defaultNS, type SupportedLanguage } from './config.ts'
 
@@ -26,6 +27,7 @@ export const resources = {
     preferences: enPreferences,
     messages: enMessages,
     account: enAccount,
+    staff: enStaff,
   },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 

@@ -21,6 +21,11 @@ const customerLinks = [
   { to: '/account', label: 'nav.account', end: false },
 ] as const
 
+const staffLinks = [
+  { to: '/staff', label: 'nav.staffWorkspace', end: true },
+  { to: '/staff/tickets', label: 'nav.staffTickets', end: false },
+] as const
+
 export function MainNav({ user }: { user: PublicUser | null }) {
   const { t } = useTranslation()
   return (
@@ -35,13 +40,15 @@ export function MainNav({ user }: { user: PublicUser | null }) {
               </li>
             ))
           : null}
-        {user?.kind === 'staff' ? (
-          <li>
-            <NavLink to="/staff" className={navLinkClass}>
-              {t('nav.staffWorkspace')}
-            </NavLink>
-          </li>
-        ) : null}
+        {user?.kind === 'staff'
+          ? staffLinks.map(({ to, label, end }) => (
+              <li key={to}>
+                <NavLink to={to} end={end} className={navLinkClass}>
+                  {t(label)}
+                </NavLink>
+              </li>
+            ))
+          : null}
         {user ? null : (
           <li>
             <NavLink to="/login" className={navLinkClass}>
