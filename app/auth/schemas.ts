@@ -22,3 +22,6 @@ export const NewPasswordSchema = z
   .string({ required_error: 'auth:errors.newPasswordRequired' })
   .min(12, 'auth:errors.passwordTooShort')
   .max(128, 'auth:errors.passwordTooLong')
+
+/** Forms that ask for an address only (forgot password, sign-in by link). */
+export const EmailOnlySchema = z.object({ email: EmailSchema })

@@ -1,5 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { parseWithZod } from '@conform-to/zod'
 import {
   type ActionFunctionArgs,
   data,
@@ -7,26 +6,15 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
-import {
-  buttonClass,
-  ErrorList,
-  FormAlert,
-  inputClass,
-  labelClass,
-  linkClass,
-} from '#app/components/forms.tsx'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import {
   PASSWORD_RESET_TTL_MINUTES,
   requestPasswordReset,
 } from '#app/auth/password-reset.server.ts'
-import { EmailSchema } from '#app/auth/schemas.ts'
+import { EmailLinkRequestPage } from '#app/auth/email-link-request-page.tsx'
+import { EmailOnlySchema } from '#app/auth/schemas.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
-
-const ForgotPasswordSchema = z.object({ email: EmailSchema })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [t, tCommon] = await Promise.all([getFixedT(request, 'auth'), getFixedT(request, 'common')])
@@ -41,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema })
+  const submission = parseWithZod(await request.formData(), { schema: EmailOnlySchema })
   if (submission.status !== 'success') {
     return data(submission.reply(), { status: 400 })
   }
@@ -55,63 +43,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title:
 
 export default function ForgotPasswordRoute() {
   const { sent, ttlMinutes } = useLoaderData<typeof loader>()
-  const { t } = useTranslation('auth')
-  if (sent) {
-    return (
-      <section className="mx-auto max-w-md space-y-4">
-        <h1 className="text-3xl font-semibold">{t('forgotPassword.sentTitle')}</h1>
-        <p role="status">{t('forgotPassword.sent', { minutes: ttlMinutes })}</p>
-        <p>
-          <Link to="/login" className={linkClass}>
-            {t('forgotPassword.backToSignIn')}
-          </Link>
-        </p>
-      </section>
-    )
-  }
-  return <ForgotPasswordForm />
-}
-
-function ForgotPasswordForm() {
-  const lastResult = useActionData<typeof action>()
-  const navigation = useNavigation()
-  const { t } = useTranslation('auth')
-  const [form, fields] = useForm({
-    lastResult,
-    constraint: getZodConstraint(ForgotPasswordSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ForgotPasswordSchema }),
-    shouldRevalidate: 'onBlur',
-  })
-
   return (
-    <section className="mx-auto max-w-md space-y-6">
-      <header className="space-y-2">
-        <h1 className="text-3xl font-semibold">{t('forgotPassword.title')}</h1>
-        <p className="text-slate-700">{t('forgotPassword.intro')}</p>
-      </header>
-      <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        <FormAlert id={form.errorId} errors={form.errors} />
-        <div className="space-y-1">
-          <label htmlFor={fields.email.id} className={labelClass}>
-            {t('forgotPassword.email')}
-          </label>
-          <input
-            {...getInputProps(fields.email, { type: 'email' })}
-            autoComplete="email"
-            className={inputClass}
-          />
-          <ErrorList id={fields.email.errorId} errors={fields.email.errors} />
-        </div>
-        <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
-          {t('forgotPassword.submit')}
-        </button>
-      </Form>
-      <p>
-        <Link to="/login" className={linkClass}>
-          {t('forgotPassword.backToSignIn')}
-        </Link>
-      </p>
-    </section>
+    <EmailLinkRequestPage
+      texts="forgotPassword"
+      sent={sent}
+      ttlMinutes={ttlMinutes}
+      lastResult={useActionData<typeof action>()}
+      autoComplete="email"
+    />
   )
 }
 
