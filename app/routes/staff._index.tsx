@@ -1,17 +1,49 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { SearchForm } from '#app/components/staff/search-form.tsx'
+import { SearchResults } from '#app/components/staff/search-results.tsx'
+import { EmptyState } from '#app/components/ui/empty-state.tsx'
+import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { getDatabase } from '#db/database.ts'
+import { searchCustomers } from '#db/staff-search.ts'
+
+const SEARCH_PAGE_SIZE = 20
+
+// A search is a link anyone can edit: anything odd means "no term" or "first page", never an error.
+const SearchQuerySchema = z.object({
+  q: z.string().trim().max(200).catch(''),
+  after: z.string().optional().catch(undefined),
+})
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, headers } = await requireStaff(request)
-  const t = await getFixedT(request, 'common')
+  const { headers } = await requireStaff(request, 'agent')
+  const params = new URL(request.url).searchParams
+  const query = SearchQuerySchema.parse({
+    q: params.get('q') ?? '',
+    after: params.get('after') ?? undefined,
+  })
+  const page =
+    query.q === ''
+      ? { items: [], nextCursor: null }
+      : await searchCustomers(await getDatabase(), query.q, {
+          after: query.after,
+          limit: SEARCH_PAGE_SIZE,
+        })
+  const [t, tCommon] = await Promise.all([
+    getFixedT(request, 'staff'),
+    getFixedT(request, 'common'),
+  ])
   return data(
     {
-      title: t('app.pageTitle', { page: t('staff.title') }),
-      displayName: user.displayName,
+      title: tCommon('app.pageTitle', { page: t('search.title') }),
+      q: query.q,
+      results: page.items,
+      nextCursor: page.nextCursor,
     },
     { headers },
   )
@@ -19,13 +51,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
-export default function StaffIndex() {
-  const { displayName } = useLoaderData<typeof loader>()
-  const { t } = useTranslation()
+export default function StaffSearchRoute() {
+  const { q, results, nextCursor } = useLoaderData<typeof loader>()
+  const { t } = useTranslation('staff')
   return (
-    <section className="space-y-2">
-      <h1 className="text-3xl font-semibold">{t('staff.title')}</h1>
-      <p className="text-slate-700">{t('staff.intro', { name: displayName })}</p>
+    <section className="space-y-6">
+      <header className="space-y-2">
+        <h1 className="text-3xl font-semibold">{t('search.title')}</h1>
+        <p className="text-slate-700">{t('search.intro')}</p>
+      </header>
+      <SearchForm q={q} />
+      {q === '' ? null : results.length === 0 ? (
+        <EmptyState title={t('search.empty', { q })}>{t('search.emptyHint')}</EmptyState>
+      ) : (
+        <div aria-label={t('search.resultsLabel')} role="region">
+          <SearchResults results={results} />
+          <KeysetPager
+            nextCursor={nextCursor}
+            label={t('search.pagerLabel')}
+            olderLabel={t('search.more')}
+            newestLabel={t('search.first')}
+          />
+        </div>
+      )}
     </section>
   )
 }
