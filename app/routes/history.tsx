@@ -5,13 +5,16 @@ import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { buttonClass, linkClass } from '#app/components/forms.tsx'
 import { HistoryList } from '#app/components/history/history-list.tsx'
+import { RecordViews } from '#app/components/history/record-views.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
 import { HISTORY_AREAS, type HistoryArea, isHistoryArea, listCustomerHistory } from '#db/history.ts'
+import { listRecordViews } from '#db/record-access.ts'
 
 const PAGE_SIZE = 25
+const RECORD_VIEWS_SHOWN = 20
 const AREAS = Object.keys(HISTORY_AREAS) as HistoryArea[]
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,12 +22,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   // Unknown areas are ignored rather than refused: a filter link never breaks the page.
   const areas = [...new Set(url.searchParams.getAll('area').filter(isHistoryArea))]
-  const [page, t, tCommon] = await Promise.all([
-    listCustomerHistory(await getDatabase(), user.customerId, {
+  const db = await getDatabase()
+  const [page, recordViews, t, tCommon] = await Promise.all([
+    listCustomerHistory(db, user.customerId, {
       areas,
       after: url.searchParams.get('after'),
       limit: PAGE_SIZE,
     }),
+    listRecordViews(db, user.customerId, { limit: RECORD_VIEWS_SHOWN }),
     getFixedT(request, 'history'),
     getFixedT(request, 'common'),
   ])
@@ -35,6 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       entries: page.items,
       nextCursor: page.nextCursor,
       olderPage: url.searchParams.has('after'),
+      recordViews,
     },
     { headers },
   )
@@ -43,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function HistoryRoute() {
-  const { areas, entries, nextCursor, olderPage } = useLoaderData<typeof loader>()
+  const { areas, entries, nextCursor, olderPage, recordViews } = useLoaderData<typeof loader>()
   const { t } = useTranslation('history')
   const filtered = areas.length > 0
 
@@ -98,6 +104,8 @@ export default function HistoryRoute() {
         olderLabel={t('pager.older')}
         newestLabel={t('pager.newest')}
       />
+
+      <RecordViews views={recordViews} />
     </div>
   )
 }
