@@ -51,7 +51,7 @@ test('an agent signs in at /staff/login and reaches the staff area', async ({ pa
   await signIn(page, '/staff/login', AGENT, PASSWORD)
 
   await expect(page).toHaveURL('/staff')
-  await expect(page.getByRole('heading', { level: 1, name: 'Staff workspace' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Find a customer' })).toBeVisible()
   await expect(page.getByText('Signed in as Sam Agent').first()).toBeVisible()
 })
 
@@ -62,7 +62,7 @@ test('a signed-out visit to /staff goes to the staff sign-in and comes back', as
   await page.getByLabel('Password').fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page).toHaveURL('/staff')
-  await expect(page.getByRole('heading', { level: 1, name: 'Staff workspace' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Find a customer' })).toBeVisible()
 })
 
 test('a signed-in customer opening /staff gets the 403 page, not staff content', async ({
