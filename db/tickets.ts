@@ -652,6 +652,44 @@ function statusColumns(to: TicketStatus): TicketUpdate {
   }
 }
 
+/**
+ * The status columns, plus, on entering resolved, whether it was resolved in one interaction:
+ * there was a first public staff answer and the customer wrote nothing after it. Both staff
+ * paths to resolved use this, so the metric cannot depend on which button the agent pressed.
+ */
+async function enterStatusColumns(
+  trx: Kysely<DB>,
+  ticketId: string,
+  to: TicketStatus,
+): Promise<TicketUpdate> {
+  if (to !== 'resolved') return statusColumns(to)
+  const firstAnswer = trx
+    .selectFrom('ticket_messages')
+    .select((eb) => eb.fn.min('created_at').as('at'))
+    .where('ticket_id', '=', ticketId)
+    .where('author_kind', '=', 'staff')
+    .where('visibility', '=', 'public')
+  const row = await trx
+    .selectFrom(firstAnswer.as('first_answer'))
+    .select((eb) => [
+      'first_answer.at as answeredAt',
+      eb
+        .exists(
+          eb
+            .selectFrom('ticket_messages as later')
+            .select('later.id')
+            .where('later.ticket_id', '=', ticketId)
+            .where('later.author_kind', '=', 'customer')
+            .whereRef('later.created_at', '>', 'first_answer.at'),
+        )
+        .as('customerWroteAgain'),
+    ])
+    .executeTakeFirstOrThrow()
+  // SQLite answers exists() with 0/1, PostgreSQL with a boolean.
+  const oneInteraction = row.answeredAt !== null && !row.customerWroteAgain
+  return { ...statusColumns(to), resolved_in_one_interaction: oneInteraction }
+}
+
 /** Saves a change to the ticket row, bumping its version and last activity. */
 async function updateTicket(trx: Kysely<DB>, ticketId: string, set: TicketUpdate) {
   await trx
@@ -763,7 +801,7 @@ async function moveTicket(
   action: 'closed' | 'reopened' | 'status_changed',
   context: ChangeContext,
 ) {
-  await updateTicket(trx, ticket.id, statusColumns(to))
+  await updateTicket(trx, ticket.id, await enterStatusColumns(trx, ticket.id, to))
   await recordStatusEvent(trx, ticket.id, ticket.status, to, context.actor)
   await recordTicketHistory(trx, ticket, action, context, {
     before: { status: ticket.status },
@@ -942,7 +980,7 @@ export async function addStaffReply(
 
     if (isPublic || moved) {
       await updateTicket(trx, ticket.id, {
-        ...(moved ? statusColumns(next) : {}),
+        ...(moved ? await enterStatusColumns(trx, ticket.id, next) : {}),
         ...(isPublic && !ticket.firstResponseAt ? { first_response_at: sql<Date>`now()` } : {}),
       })
     }

@@ -6,7 +6,9 @@ import {
   action as ticketAction,
   loader as ticketLoader,
 } from '#app/routes/staff.tickets.$ticketNumber.tsx'
+import { action as targetsAction, loader as targetsLoader } from '#app/routes/staff.targets.tsx'
 import { loader as queueLoader } from '#app/routes/staff.tickets._index.tsx'
+import { targetSubjects } from '#db/service-targets.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
@@ -42,6 +44,8 @@ interface Entry {
   minimumRole: StaffRole
   /** The request as a browser would send it, with whatever cookie the caller holds. */
   call: (cookie: string | null, target: Target) => Promise<unknown>
+  /** Where an allowed action redirects; loaders answer 200 instead. */
+  redirectsTo?: (target: Target) => string
 }
 
 async function ticketVersion(ticketId: string): Promise<string> {
@@ -72,7 +76,29 @@ const postToTicket =
       ),
     )
 
+/** A complete, valid targets form: every target in whole hours. */
+function targetsForm(): Record<string, string> {
+  const form: Record<string, string> = {}
+  for (const { kind, value } of targetSubjects) {
+    form[`first:${kind}:${value}`] = '4'
+    form[`resolution:${kind}:${value}`] = '48'
+  }
+  return form
+}
+
 const matrix: Entry[] = [
+  {
+    route: 'GET /staff/targets',
+    minimumRole: 'agent',
+    call: load(targetsLoader, () => '/staff/targets'),
+  },
+  {
+    route: 'POST /staff/targets',
+    minimumRole: 'supervisor',
+    call: (cookie) =>
+      targetsAction(routeArgs(formRequest('/staff/targets', targetsForm(), { cookie }))),
+    redirectsTo: () => '/staff/targets?saved=1',
+  },
   { route: 'GET /staff', minimumRole: 'agent', call: load(searchLoader, () => '/staff?q=Berg') },
   {
     route: 'GET /staff/customers/:customerId',
@@ -191,7 +217,10 @@ describe.each(matrix.map((entry) => [nameOf(entry), entry] as const))('%s', (_na
     }
     const target = await freshTarget()
     const answer = await answerOf(() => entry.call(staffCookies[role], target))
-    if (isAction(entry)) {
+    if (entry.redirectsTo) {
+      expect(answer.status).toBe(302)
+      expect(answer.location).toBe(entry.redirectsTo(target))
+    } else if (isAction(entry)) {
       expect(answer.status).toBe(302)
       expect(answer.location).toBe(`/staff/tickets/${target.ticketNumber}?saved=${entry.intent}`)
     } else {

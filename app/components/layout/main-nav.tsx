@@ -24,6 +24,7 @@ const customerLinks = [
 const staffLinks = [
   { to: '/staff', label: 'nav.staffWorkspace', end: true },
   { to: '/staff/tickets', label: 'nav.staffTickets', end: false },
+  { to: '/staff/targets', label: 'nav.staffTargets', end: false },
 ] as const
 
 export function MainNav({ user }: { user: PublicUser | null }) {
