@@ -1,8 +1,11 @@
-import { type Kysely, sql, type Updateable } from 'kysely'
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely'
 import { InvalidStateError, NotFoundError, VersionConflictError } from './errors.ts'
 import { type Actor, changedFields, type HistoryChannel, historyValues } from './history.ts'
 import type { Customers, DB, JsonValue } from './schema.ts'
 import { isUuid } from './ids.ts'
+
+/** A merged record points at the one that survived; see db/customer-merge.ts. */
+export type CustomerStatus = Selectable<Customers>['status']
 
 /** The fields a customer (or staff on their behalf) edits as one form. */
 export type CustomerDetails = {
@@ -138,7 +141,7 @@ export interface CustomerProfile {
   legalName: string | null
   language: string
   timeZone: string
-  status: 'active' | 'closed'
+  status: CustomerStatus
   version: number
   createdAt: Date
   updatedAt: Date

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import { type Actor, type HistoryChannel, recordHistory } from './history.ts'
+import type { CustomerStatus } from './customers.ts'
 import { isUuid } from './ids.ts'
 import type { DB, JsonValue, TicketEvents } from './schema.ts'
 
@@ -42,7 +43,7 @@ export interface CustomerDataExport {
     legalName: string | null
     language: string
     timeZone: string
-    status: 'active' | 'closed'
+    status: CustomerStatus
     createdAt: Date
     updatedAt: Date
     closedAt: Date | null

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { ChannelCode, TopicCode } from './consent.ts'
+import type { CustomerStatus } from './customers.ts'
 import { isUuid } from './ids.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 import type { DB, JsonValue, NotificationDeliveries, NotificationOutbox } from './schema.ts'
@@ -189,7 +190,7 @@ export async function claimDueNotifications(
 /** Everything the worker needs to know about the customer at send time, in one query. */
 export interface DeliveryContext {
   customerId: string
-  status: 'active' | 'closed'
+  status: CustomerStatus
   name: string
   /** The language messages are written in: the chosen one, else the record's. */
   language: string

@@ -33,6 +33,19 @@ export interface Accounts {
   disabled_at: Timestamp | null
 }
 
+export interface CannedReplies {
+  id: Generated<string>
+  title: string
+  language: string
+  body: string
+  version: Generated<number>
+  created_by: string | null
+  updated_by: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+  archived_at: Timestamp | null
+}
+
 export interface Channels {
   code: 'email' | 'sms' | 'phone' | 'post'
   sort_order: number
@@ -111,6 +124,16 @@ export interface CustomerEmails {
   created_at: Generated<Timestamp>
 }
 
+export interface CustomerMerges {
+  id: Generated<string>
+  survivor_id: string
+  merged_id: string
+  merged_by: string
+  merged_at: Generated<Timestamp>
+  moved: Json
+  duplicate_before: Json
+}
+
 export interface CustomerPhones {
   id: Generated<string>
   customer_id: string
@@ -130,12 +153,13 @@ export interface Customers {
   legal_name: string | null
   language: Generated<string>
   time_zone: Generated<string>
-  status: Generated<'active' | 'closed'>
+  status: Generated<'active' | 'closed' | 'merged'>
   version: Generated<number>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
   closed_at: Timestamp | null
   anonymised_at: Timestamp | null
+  merged_into_id: string | null
 }
 
 export interface NotificationDeliveries {
@@ -348,6 +372,8 @@ export interface Tickets {
   rating: number | null
   rating_comment: string | null
   version: Generated<number>
+  waiting_on_customer_since: Timestamp | null
+  waiting_on_customer_seconds: Generated<number>
 }
 
 export interface Topics {
@@ -359,6 +385,7 @@ export interface Topics {
 export interface DB {
   account_tokens: AccountTokens
   accounts: Accounts
+  canned_replies: CannedReplies
   channels: Channels
   communication_preferences: CommunicationPreferences
   consent_current: ConsentCurrent
@@ -366,6 +393,7 @@ export interface DB {
   consent_wordings: ConsentWordings
   customer_addresses: CustomerAddresses
   customer_emails: CustomerEmails
+  customer_merges: CustomerMerges
   customer_phones: CustomerPhones
   customers: Customers
   notification_deliveries: NotificationDeliveries

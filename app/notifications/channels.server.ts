@@ -50,7 +50,7 @@ export async function chooseChannel(
     ? [preferred, ...CHANNEL_CODES.filter((channel) => channel !== preferred)]
     : [...CHANNEL_CODES]
   const first = order[0] ?? null
-  if (context.status === 'closed') return { send: false, channel: first, reason: 'customer_closed' }
+  if (context.status !== 'active') return { send: false, channel: first, reason: 'customer_closed' }
 
   const allowed: ChannelCode[] = []
   for (const channel of order) {

@@ -141,6 +141,7 @@ function emptyRows(): DemoRows {
   return {
     account_tokens: [],
     accounts: [],
+    canned_replies: [],
     channels: [],
     communication_preferences: [],
     consent_current: [],
@@ -148,6 +149,7 @@ function emptyRows(): DemoRows {
     consent_wordings: [],
     customer_addresses: [],
     customer_emails: [],
+    customer_merges: [],
     customer_phones: [],
     customers: [],
     notification_deliveries: [],
