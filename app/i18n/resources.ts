@@ -10,6 +10,10 @@ import enProfile from '#app/locales/en/profile.json'
 import enRequests from '#app/locales/en/requests.json'
 import enStaff from '#app/locales/en/staff.json'
 import enTickets from '#app/locales/en/tickets.json'
+import enMetrics from '#app/locales/en/metrics.json'
+import enMerge from '#app/locales/en/merge.json'
+import enAdmin from '#app/locales/en/admin.json'
+import enWorkspace from '#app/locales/en/workspace.json'
 import { type defaultNS, type SupportedLanguage } from './config.ts'
 
 // Static imports: translations are parsed once when the module loads, never read per request,
@@ -28,6 +32,10 @@ export const resources = {
     messages: enMessages,
     account: enAccount,
     staff: enStaff,
+    metrics: enMetrics,
+    merge: enMerge,
+    admin: enAdmin,
+    workspace: enWorkspace,
   },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 

@@ -36,6 +36,8 @@ interface Target {
   customerId: string
   ticketNumber: string
   ticketId: string
+  /** Whatever the entry's own setup made (a second customer, a staff account, ...). */
+  extra: Record<string, string>
 }
 
 interface Entry {
@@ -46,6 +48,8 @@ interface Entry {
   call: (cookie: string | null, target: Target) => Promise<unknown>
   /** Where an allowed action redirects; loaders answer 200 instead. */
   redirectsTo?: (target: Target) => string
+  /** Rows the call needs beyond a customer with a ticket, made before the fingerprint is taken. */
+  setup?: (target: Omit<Target, 'extra'>) => Promise<Record<string, string>>
 }
 
 async function ticketVersion(ticketId: string): Promise<string> {
@@ -170,14 +174,15 @@ let customerCookie = ''
 const staffCookies = {} as Record<StaffRole, string>
 
 /** Each call gets a customer and an open ticket of its own, so no call depends on another. */
-async function freshTarget(): Promise<Target> {
+async function freshTarget(entry: Entry): Promise<Target> {
   const customer = await signedInCustomer(database.db, { givenName: 'Anna' })
   const ticket = await createTicket(database.db, customer)
-  return {
+  const target = {
     customerId: customer.customerId,
     ticketNumber: ticket.ticketNumber,
     ticketId: ticket.ticketId,
   }
+  return { ...target, extra: entry.setup ? await entry.setup(target) : {} }
 }
 
 beforeAll(async () => {
@@ -189,7 +194,7 @@ beforeAll(async () => {
 })
 
 async function expectForbiddenAndUnchanged(entry: Entry, cookie: string) {
-  const target = await freshTarget()
+  const target = await freshTarget(entry)
   const before = await databaseFingerprint(database.db)
   const answer = await answerOf(() => entry.call(cookie, target))
   expect(answer.status).toBe(403)
@@ -198,7 +203,7 @@ async function expectForbiddenAndUnchanged(entry: Entry, cookie: string) {
 
 describe.each(matrix.map((entry) => [nameOf(entry), entry] as const))('%s', (_name, entry) => {
   test('signed out: sent to the staff sign-in, nothing changed', async () => {
-    const target = await freshTarget()
+    const target = await freshTarget(entry)
     const before = await databaseFingerprint(database.db)
     const answer = await answerOf(() => entry.call(null, target))
     expect(answer.status).toBe(302)
@@ -215,7 +220,7 @@ describe.each(matrix.map((entry) => [nameOf(entry), entry] as const))('%s', (_na
       await expectForbiddenAndUnchanged(entry, staffCookies[role])
       return
     }
-    const target = await freshTarget()
+    const target = await freshTarget(entry)
     const answer = await answerOf(() => entry.call(staffCookies[role], target))
     if (entry.redirectsTo) {
       expect(answer.status).toBe(302)

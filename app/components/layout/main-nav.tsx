@@ -1,5 +1,6 @@
 import { NavLink } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { type StaffRole, userHasRole } from '#app/auth/roles.ts'
 import { type PublicUser } from '#app/lib/user.ts'
 
 function navLinkClass({ isActive }: { isActive: boolean }) {
@@ -21,11 +22,29 @@ const customerLinks = [
   { to: '/account', label: 'nav.account', end: false },
 ] as const
 
-const staffLinks = [
-  { to: '/staff', label: 'nav.staffWorkspace', end: true },
-  { to: '/staff/tickets', label: 'nav.staffTickets', end: false },
-  { to: '/staff/targets', label: 'nav.staffTargets', end: false },
-] as const
+// Each link shows only to the roles its page admits (the page's guard decides; this only hides).
+const staffLinks: { to: string; label: StaffNavLabel; end: boolean; minimumRole: StaffRole }[] = [
+  { to: '/staff', label: 'nav.staffWorkspace', end: true, minimumRole: 'agent' },
+  { to: '/staff/tickets', label: 'nav.staffTickets', end: false, minimumRole: 'agent' },
+  { to: '/staff/metrics', label: 'nav.staffMetrics', end: false, minimumRole: 'supervisor' },
+  { to: '/staff/duplicates', label: 'nav.staffDuplicates', end: false, minimumRole: 'supervisor' },
+  {
+    to: '/staff/canned-replies',
+    label: 'nav.staffCannedReplies',
+    end: false,
+    minimumRole: 'supervisor',
+  },
+  { to: '/staff/targets', label: 'nav.staffTargets', end: false, minimumRole: 'agent' },
+  { to: '/staff/admin', label: 'nav.staffAdmin', end: false, minimumRole: 'admin' },
+]
+type StaffNavLabel =
+  | 'nav.staffWorkspace'
+  | 'nav.staffTickets'
+  | 'nav.staffMetrics'
+  | 'nav.staffDuplicates'
+  | 'nav.staffCannedReplies'
+  | 'nav.staffTargets'
+  | 'nav.staffAdmin'
 
 export function MainNav({ user }: { user: PublicUser | null }) {
   const { t } = useTranslation()
@@ -42,13 +61,15 @@ export function MainNav({ user }: { user: PublicUser | null }) {
             ))
           : null}
         {user?.kind === 'staff'
-          ? staffLinks.map(({ to, label, end }) => (
-              <li key={to}>
-                <NavLink to={to} end={end} className={navLinkClass}>
-                  {t(label)}
-                </NavLink>
-              </li>
-            ))
+          ? staffLinks
+              .filter(({ minimumRole }) => userHasRole(user, minimumRole))
+              .map(({ to, label, end }) => (
+                <li key={to}>
+                  <NavLink to={to} end={end} className={navLinkClass}>
+                    {t(label)}
+                  </NavLink>
+                </li>
+              ))
           : null}
         {user ? null : (
           <li>
