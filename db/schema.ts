@@ -309,6 +309,16 @@ export interface Shipments {
   created_at: Generated<Timestamp>
 }
 
+export interface StaffChanges {
+  id: GeneratedAlways<number>
+  staff_account_id: string
+  actor_id: string | null
+  action: 'invited' | 'claimed' | 'role_changed' | 'deactivated' | 'reactivated' | 'renamed'
+  before: Json | null
+  after: Json | null
+  occurred_at: Generated<Timestamp>
+}
+
 export interface StaffMembers {
   account_id: string
   display_name: string
@@ -408,6 +418,7 @@ export interface DB {
   service_targets: ServiceTargets
   sessions: Sessions
   shipments: Shipments
+  staff_changes: StaffChanges
   staff_members: StaffMembers
   ticket_attachments: TicketAttachments
   ticket_events: TicketEvents

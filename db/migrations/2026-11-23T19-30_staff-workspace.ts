@@ -62,6 +62,22 @@ const statements = [
      check (waiting_on_customer_seconds >= 0)`,
   `update tickets set waiting_on_customer_since = updated_at where status = 'waiting_on_customer'`,
 
+  // Who invited, promoted, demoted, deactivated or reactivated a staff member: staff accounts
+  // are not customer records, so they get their own append-only audit beside record_history.
+  `create table staff_changes (
+     id bigint generated always as identity primary key,
+     staff_account_id uuid not null references accounts (id),
+     actor_id uuid references accounts (id),
+     action text not null check (action in (
+       'invited', 'claimed', 'role_changed', 'deactivated', 'reactivated', 'renamed')),
+     before jsonb,
+     after jsonb,
+     occurred_at timestamptz not null default now()
+   )`,
+  `create index staff_changes_account on staff_changes (staff_account_id, occurred_at desc)`,
+  `create trigger staff_changes_append_only before update or delete on staff_changes
+     for each row execute function refuse_change_of_append_only()`,
+
   // The admin staff list and the queue's assignee filter read active staff by role.
   `create index staff_members_role on staff_members (role) where deactivated_at is null`,
 ]
@@ -75,6 +91,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `drop index if exists staff_members_role`,
+    `drop table if exists staff_changes`,
     `alter table tickets drop column if exists waiting_on_customer_seconds`,
     `alter table tickets drop column if exists waiting_on_customer_since`,
     `create or replace function refuse_change_of_append_only() returns trigger language plpgsql as $$

@@ -163,6 +163,7 @@ function emptyRows(): DemoRows {
     requests: [],
     service_targets: [],
     sessions: [],
+    staff_changes: [],
     shipments: [],
     staff_members: [],
     ticket_attachments: [],
