@@ -3,7 +3,7 @@ import { isUuid } from './ids.ts'
 import type { DB } from './schema.ts'
 
 /** The staff pages a view can be recorded for; the customer's history page translates each. */
-export const RECORD_VIEW_PAGES = ['customer_360'] as const
+export const RECORD_VIEW_PAGES = ['customer_360', 'ticket_workspace', 'view_as_customer'] as const
 export type RecordViewPage = (typeof RECORD_VIEW_PAGES)[number]
 
 export function isRecordViewPage(value: string): value is RecordViewPage {

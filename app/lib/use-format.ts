@@ -1,6 +1,12 @@
 import { useRouteLoaderData } from '@remix-run/react'
+import { createContext, useContext } from 'react'
 import { type loader as rootLoader } from '#app/root.tsx'
 import { formatDateTime, formatMoney } from './format.ts'
+
+// Staff viewing a customer's pages as the customer sees them read the times in the customer's
+// zone, not their own: the view wraps the customer's page in this provider.
+const TimeZoneOverride = createContext<string | null>(null)
+export const FormatTimeZoneProvider = TimeZoneOverride.Provider
 
 /**
  * Money and times in the reader's language and the signed-in customer's time zone (UTC when
@@ -9,7 +15,7 @@ import { formatDateTime, formatMoney } from './format.ts'
 export function useFormat() {
   const root = useRouteLoaderData<typeof rootLoader>('root')
   const locale = root?.locale ?? 'en'
-  const timeZone = root?.user?.timeZone ?? 'UTC'
+  const timeZone = useContext(TimeZoneOverride) ?? root?.user?.timeZone ?? 'UTC'
   return {
     locale,
     timeZone,

@@ -1,43 +1,17 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
+import { useLoaderData } from '@remix-run/react'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { linkClass } from '#app/components/forms.tsx'
-import { ORDER_STATUS_OPTIONS, OrderStatusBadge } from '#app/components/orders/order-status.tsx'
-import { EmptyState } from '#app/components/ui/empty-state.tsx'
-import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
+import { OrdersPageView } from '#app/components/orders/orders-page.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
-import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
-import { isOrderStatus, listCustomerOrders, type OrderStatus } from '#db/orders.ts'
-import { StatusFilter } from '#app/components/ui/status-filter.tsx'
-
-const ORDERS_PAGE_SIZE = 20
-
-// A filter is a link anyone can edit: an unknown status ("all" included) means no filter, and a
-// cursor that does not decode means the first page. Neither is an error.
-const OrdersQuerySchema = z.object({
-  status: z
-    .custom<OrderStatus>((value) => typeof value === 'string' && isOrderStatus(value))
-    .optional()
-    .catch(undefined),
-  after: z.string().optional().catch(undefined),
-})
+import { ordersPageData } from '#app/lib/portal-pages.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const params = new URL(request.url).searchParams
-  const query = OrdersQuerySchema.parse({
-    status: params.get('status') ?? undefined,
-    after: params.get('after') ?? undefined,
-  })
-  const page = await listCustomerOrders(await getDatabase(), user.customerId, {
-    status: query.status,
-    after: query.after,
-    limit: ORDERS_PAGE_SIZE,
-  })
+  // The same function the staff "view as customer" page calls.
+  const page = await ordersPageData(await getDatabase(), user.customerId, params)
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'orders'),
     getFixedT(request, 'common'),
@@ -45,10 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       title: tCommon('app.pageTitle', { page: t('list.title') }),
-      orders: page.items,
-      nextCursor: page.nextCursor,
-      status: query.status ?? null,
-      isOlderPage: query.after !== undefined,
+      ...page,
     },
     { headers },
   )
@@ -57,129 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function OrdersRoute() {
-  const { orders, nextCursor, status, isOlderPage } = useLoaderData<typeof loader>()
-  const { t } = useTranslation('orders')
-  const format = useFormat()
-
-  return (
-    <section className="space-y-6">
-      <header className="space-y-2">
-        <h1 className="text-3xl font-semibold">{t('list.title')}</h1>
-        <p className="text-slate-700">{t('list.intro')}</p>
-      </header>
-
-      <StatusFilter
-        id="order-status-filter"
-        label={t('list.statusLabel')}
-        allLabel={t('list.allStatuses')}
-        submitLabel={t('list.filterSubmit')}
-        statuses={ORDER_STATUS_OPTIONS}
-        current={status}
-        labelFor={(option) => t(`status.${option}`)}
-      />
-
-      {orders.length === 0 ? (
-        <OrdersEmptyState status={status} isOlderPage={isOlderPage} />
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full border-collapse text-left">
-            <caption className="sr-only">
-              {status
-                ? t('list.caption_filtered', { status: t(`status.${status}`) })
-                : t('list.caption')}
-            </caption>
-            <thead>
-              <tr className="border-b border-slate-300">
-                <th scope="col" className="py-2 pr-4">
-                  {t('list.orderNumber')}
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  {t('list.placedAt')}
-                </th>
-                <th scope="col" className="py-2 pr-4 text-right">
-                  {t('list.total')}
-                </th>
-                <th scope="col" className="py-2">
-                  {t('list.statusColumn')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((order) => (
-                <tr key={order.id} className="border-b border-slate-200">
-                  <th scope="row" className="py-2 pr-4 font-medium">
-                    <Link
-                      to={`/orders/${encodeURIComponent(order.orderNumber)}`}
-                      className={linkClass}
-                    >
-                      {order.orderNumber}
-                    </Link>
-                  </th>
-                  <td className="py-2 pr-4">
-                    <time dateTime={order.placedAt.toISOString()}>
-                      {format.date(order.placedAt)}
-                    </time>
-                  </td>
-                  <td className="py-2 pr-4 text-right tabular-nums">
-                    {format.money(order.totalMinor, order.currency)}
-                  </td>
-                  <td className="py-2">
-                    <OrderStatusBadge status={order.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      <KeysetPager
-        nextCursor={nextCursor}
-        label={t('pager.label')}
-        olderLabel={t('pager.older')}
-        newestLabel={t('pager.newest')}
-      />
-    </section>
-  )
-}
-
-function OrdersEmptyState({
-  status,
-  isOlderPage,
-}: {
-  status: OrderStatus | null
-  isOlderPage: boolean
-}) {
-  const { t } = useTranslation('orders')
-  if (status) {
-    return (
-      <EmptyState title={t('list.empty.filteredTitle', { status: t(`status.${status}`) })}>
-        <p>{t('list.empty.filteredBody')}</p>
-        <p className="mt-2">
-          <Link to="/orders" className={linkClass}>
-            {t('list.empty.showAll')}
-          </Link>
-        </p>
-      </EmptyState>
-    )
-  }
-  if (isOlderPage) {
-    return (
-      <EmptyState title={t('list.empty.olderTitle')}>
-        <p>{t('list.empty.olderBody')}</p>
-      </EmptyState>
-    )
-  }
-  return (
-    <EmptyState title={t('list.empty.noneTitle')}>
-      <p>{t('list.empty.noneBody')}</p>
-      <p className="mt-2">
-        <Link to="/tickets/new" className={linkClass}>
-          {t('list.empty.missingOrder')}
-        </Link>
-      </p>
-    </EmptyState>
-  )
+  return <OrdersPageView {...useLoaderData<typeof loader>()} />
 }
 
 export function ErrorBoundary() {

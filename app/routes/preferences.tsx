@@ -8,39 +8,30 @@ import {
   redirect,
 } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { saveConsentAndPreferences } from '#app/consent/consent.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { Notice } from '#app/components/forms.tsx'
-import { ConsentHistory } from '#app/components/preferences/consent-history.tsx'
-import { PreferencesForm } from '#app/components/preferences/preferences-form.tsx'
+import { PreferencesPageView } from '#app/components/preferences/preferences-page.tsx'
 import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
-import { requireFound } from '#app/lib/http.server.ts'
+import { preferencesPageData } from '#app/lib/portal-pages.server.ts'
 import {
   type ChannelCode,
   type ConsentChoice,
   type ConsentDecision,
-  currentWordings,
-  getConsentState,
   isChannelCode,
   isConsentDecision,
   isTopicCode,
-  listConsentLedger,
   listWordingLanguages,
   type TopicCode,
 } from '#db/consent.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError, VersionConflictError } from '#db/errors.ts'
 import {
-  getPreferences,
   isMarketingFrequency,
   type MarketingFrequency,
   type VersionedPreferences,
 } from '#db/preferences.ts'
-
-const LEDGER_PAGE_SIZE = 20
 
 // Validated on the server only: the codes come from db/consent.ts, which the browser bundle must
 // not import. The form needs no JavaScript, so nothing is lost.
@@ -131,37 +122,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const url = new URL(request.url)
   const locale = await remixI18next.getLocale(request)
-  const db = await getDatabase()
-  const [cells, wordings, preferences, ledger, languages] = await Promise.all([
-    getConsentState(db, user.customerId),
-    currentWordings(db, locale),
-    getPreferences(db, user.customerId),
-    listConsentLedger(db, user.customerId, {
-      limit: LEDGER_PAGE_SIZE,
-      after: url.searchParams.get('after'),
-    }),
-    listWordingLanguages(db),
-  ])
+  // The same function the staff "view as customer" page calls.
+  const page = await preferencesPageData(await getDatabase(), user, {
+    locale,
+    params: url.searchParams,
+  })
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'preferences'),
     getFixedT(request, 'common'),
   ])
-  const mail = url.searchParams.get('mail')
-  return data(
-    {
-      title: tCommon('app.pageTitle', { page: t('title') }),
-      cells,
-      wordings,
-      preferences: requireFound(preferences),
-      ledger,
-      languages,
-      accountLanguage: user.language,
-      timeZone: user.timeZone,
-      saved: url.searchParams.get('saved') === '1',
-      confirmationMail: mail === 'sent' || mail === 'failed' ? mail : null,
-    },
-    { headers },
-  )
+  return data({ title: tCommon('app.pageTitle', { page: t('title') }), ...page }, { headers })
 }
 
 type PreferenceValues = Omit<VersionedPreferences, 'version'>
@@ -293,39 +263,12 @@ function consentChoices(form: z.infer<typeof PreferencesSchema>): ConsentChoice[
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function PreferencesRoute() {
-  const loaderData = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const { t } = useTranslation('preferences')
-  const saveResult = actionData?.intent === 'save' ? actionData : undefined
-
   return (
-    <section className="space-y-8">
-      <header className="space-y-2">
-        <h1 className="text-3xl font-semibold">{t('title')}</h1>
-        <p className="max-w-prose text-slate-700">{t('intro')}</p>
-      </header>
-
-      {loaderData.saved && !saveResult ? (
-        <Notice>
-          <p>{t('saved')}</p>
-          {loaderData.confirmationMail === 'sent' ? <p>{t('confirmationSent')}</p> : null}
-          {loaderData.confirmationMail === 'failed' ? <p>{t('confirmationFailed')}</p> : null}
-        </Notice>
-      ) : null}
-
-      <PreferencesForm
-        cells={loaderData.cells}
-        wordings={loaderData.wordings}
-        preferences={loaderData.preferences}
-        languages={loaderData.languages}
-        accountLanguage={loaderData.accountLanguage}
-        timeZone={loaderData.timeZone}
-        lastResult={saveResult?.result}
-        conflict={saveResult?.conflict ?? undefined}
-      />
-
-      <ConsentHistory entries={loaderData.ledger.items} nextCursor={loaderData.ledger.nextCursor} />
-    </section>
+    <PreferencesPageView
+      loaderData={useLoaderData<typeof loader>()}
+      saveResult={actionData?.intent === 'save' ? actionData : undefined}
+    />
   )
 }
 

@@ -6,38 +6,22 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
-import { parsePhoneNumberFromString } from 'libphonenumber-js'
-import { useTranslation } from 'react-i18next'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { type CustomerUser, requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { linkClass, Notice } from '#app/components/forms.tsx'
+import { ProfilePageView } from '#app/components/profile/profile-page.tsx'
+import { type ItemError, type ItemIntent } from '#app/components/profile/contact-lists.tsx'
 import {
-  AddLink,
-  AddressList,
-  EmailList,
-  type ItemError,
-  type ItemIntent,
-  PhoneList,
-} from '#app/components/profile/contact-lists.tsx'
-import {
-  DetailsConflict,
   type DetailsConflictData,
   type DetailsField,
-  DetailsForm,
 } from '#app/components/profile/details-form.tsx'
 import { sendEmailVerification } from '#app/components/profile/profile-mail.server.ts'
-import {
-  PROFILE_NOTICES,
-  type ProfileNotice,
-  profileNoticeUrl,
-} from '#app/components/profile/notices.ts'
-import { detailsSchema, serverTimeZones } from '#app/components/profile/schemas.ts'
+import { type ProfileNotice, profileNoticeUrl } from '#app/components/profile/notices.ts'
+import { detailsSchema } from '#app/components/profile/schemas.ts'
 import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
-import { addressLines, countryName } from '#app/lib/address-rules.ts'
-import { useFormat } from '#app/lib/use-format.ts'
-import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { orNotFound } from '#app/lib/http.server.ts'
+import { profilePageData, selectableTimeZones } from '#app/lib/portal-pages.server.ts'
 import {
   createEmailVerificationToken,
   removeCustomerAddress,
@@ -47,12 +31,7 @@ import {
   setPrimaryEmail,
   setPrimaryPhone,
 } from '#db/customer-contacts.ts'
-import {
-  completenessOf,
-  getCustomerProfile,
-  type ProfileDetails,
-  updateProfileDetails,
-} from '#db/customers.ts'
+import { type ProfileDetails, updateProfileDetails } from '#db/customers.ts'
 import { type Database, getDatabase } from '#db/database.ts'
 import { InvalidStateError, VersionConflictError } from '#db/errors.ts'
 import type { Actor } from '#db/history.ts'
@@ -74,54 +53,17 @@ const ItemActionSchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const db = await getDatabase()
-  const [profile, locale, t, tCommon] = await Promise.all([
-    getCustomerProfile(db, user.customerId).then(requireFound),
+  const [locale, t, tCommon] = await Promise.all([
     remixI18next.getLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])
-  const notice = new URL(request.url).searchParams.get('notice')
-  return data(
-    {
-      title: tCommon('app.pageTitle', { page: t('title') }),
-      customerNumber: profile.customerNumber,
-      details: {
-        givenName: profile.givenName,
-        familyName: profile.familyName,
-        preferredName: profile.preferredName,
-        legalName: profile.legalName,
-        language: profile.language,
-        timeZone: profile.timeZone,
-        version: profile.version,
-      },
-      legalNameEditable: !profile.hasOrders,
-      signInEmail: profile.signInEmail,
-      pendingSignInEmail: profile.pendingSignInEmail,
-      emails: profile.emails,
-      phones: profile.phones.map((phone) => ({
-        id: phone.id,
-        kind: phone.kind,
-        isPrimary: phone.isPrimary,
-        display: parsePhoneNumberFromString(phone.e164)?.formatInternational() ?? phone.e164,
-      })),
-      addresses: profile.addresses.map((address) => ({
-        id: address.id,
-        label: address.label,
-        lines: addressLines(address, countryName(address.countryCode, locale), address.countryCode),
-        isDefaultShipping: address.isDefaultShipping,
-        isDefaultBilling: address.isDefaultBilling,
-      })),
-      completeness: completenessOf(profile),
-      // The stored zone stays selectable even if this server's list names it differently.
-      timeZones: withStored(serverTimeZones(), profile.timeZone),
-      notice: PROFILE_NOTICES.find((known) => known === notice) ?? null,
-    },
-    { headers },
-  )
-}
-
-function withStored(zones: string[], stored: string): string[] {
-  return zones.includes(stored) ? zones : [stored, ...zones]
+  // The same function the staff "view as customer" page calls.
+  const page = await profilePageData(db, user.customerId, {
+    locale,
+    params: new URL(request.url).searchParams,
+  })
+  return data({ title: tCommon('app.pageTitle', { page: t('title') }), ...page }, { headers })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -131,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = await getDatabase()
 
   if (formData.get('intent') === 'details') {
-    const zones = new Set(withStored(serverTimeZones(), user.timeZone))
+    const zones = new Set(selectableTimeZones(user.timeZone))
     const schema = detailsSchema((zone) => zones.has(zone))
     const submission = parseWithZod(formData, { schema })
     if (submission.status !== 'success') {
@@ -242,112 +184,11 @@ async function runItemAction(
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function ProfileRoute() {
-  const page = useLoaderData<typeof loader>()
-  const actionData = useActionData<typeof action>()
-  const { t } = useTranslation('profile')
-  const { dateTime } = useFormat()
-  const itemError = actionData?.kind === 'item' ? actionData.itemError : null
-
   return (
-    <div className="space-y-8">
-      <header className="space-y-1">
-        <h1 className="text-3xl font-semibold">{t('title')}</h1>
-        <p className="text-slate-700">{t('customerNumber', { number: page.customerNumber })}</p>
-        <p>
-          <Link to="/history" className={linkClass}>
-            {t('historyLink')}
-          </Link>
-        </p>
-      </header>
-
-      {page.notice && !actionData ? <Notice>{t(`notices.${page.notice}`)}</Notice> : null}
-      {actionData?.kind === 'invalid' ? (
-        <p role="alert" className="text-red-800">
-          {t('errors.actionInvalid')}
-        </p>
-      ) : null}
-
-      {page.completeness.length > 0 ? (
-        <section
-          aria-labelledby="completeness-heading"
-          className="rounded border border-amber-300 bg-amber-50 p-4"
-        >
-          <h2 id="completeness-heading" className="font-semibold">
-            {t('completeness.title')}
-          </h2>
-          <ul className="list-disc pl-6">
-            {page.completeness.map((issue) => (
-              <li key={issue}>{t(`completeness.${issue}`)}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-
-      <section aria-labelledby="details-heading" className="space-y-4">
-        <h2 id="details-heading" className="text-xl font-semibold">
-          {t('details.title')}
-        </h2>
-        {actionData?.kind === 'conflict' ? (
-          <DetailsConflict conflict={actionData.conflict} />
-        ) : (
-          <DetailsForm
-            key={page.details.version}
-            details={page.details}
-            legalNameEditable={page.legalNameEditable}
-            timeZones={page.timeZones}
-            lastResult={actionData?.kind === 'details' ? actionData.result : null}
-          />
-        )}
-      </section>
-
-      <section aria-labelledby="sign-in-heading" className="space-y-2">
-        <h2 id="sign-in-heading" className="text-xl font-semibold">
-          {t('signIn.title')}
-        </h2>
-        <p>{t('signIn.current', { email: page.signInEmail ?? '' })}</p>
-        {page.pendingSignInEmail ? (
-          <p className="text-slate-700">
-            {t('signIn.pending', {
-              email: page.pendingSignInEmail.email,
-              until: dateTime(page.pendingSignInEmail.expiresAt),
-            })}
-          </p>
-        ) : null}
-        <AddLink to="/profile/sign-in-email">{t('signIn.change')}</AddLink>
-      </section>
-
-      <section aria-labelledby="emails-heading" className="space-y-2">
-        <h2 id="emails-heading" className="text-xl font-semibold">
-          {t('emails.title')}
-        </h2>
-        <EmailList emails={page.emails} signInEmail={page.signInEmail} itemError={itemError} />
-        <AddLink to="/profile/emails/new">{t('emails.add')}</AddLink>
-      </section>
-
-      <section aria-labelledby="phones-heading" className="space-y-2">
-        <h2 id="phones-heading" className="text-xl font-semibold">
-          {t('phones.title')}
-        </h2>
-        {page.phones.length > 0 ? (
-          <PhoneList phones={page.phones} itemError={itemError} />
-        ) : (
-          <p>{t('phones.none')}</p>
-        )}
-        <AddLink to="/profile/phones/new">{t('phones.add')}</AddLink>
-      </section>
-
-      <section aria-labelledby="addresses-heading" className="space-y-2">
-        <h2 id="addresses-heading" className="text-xl font-semibold">
-          {t('addresses.title')}
-        </h2>
-        {page.addresses.length > 0 ? (
-          <AddressList addresses={page.addresses} itemError={itemError} />
-        ) : (
-          <p>{t('addresses.none')}</p>
-        )}
-        <AddLink to="/profile/addresses/new">{t('addresses.add')}</AddLink>
-      </section>
-    </div>
+    <ProfilePageView
+      page={useLoaderData<typeof loader>()}
+      actionData={useActionData<typeof action>()}
+    />
   )
 }
 

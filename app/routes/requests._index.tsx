@@ -1,47 +1,17 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
-import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
+import { useLoaderData } from '@remix-run/react'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { buttonClass, linkClass } from '#app/components/forms.tsx'
-import {
-  isRequestStatus,
-  REQUEST_STATUSES,
-  RequestStatusBadge,
-} from '#app/components/requests/request-status.tsx'
-import { EmptyState } from '#app/components/ui/empty-state.tsx'
-import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
+import { RequestsPageView } from '#app/components/requests/requests-page.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
-import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
-import { listCustomerRequests, type RequestStatus } from '#db/requests.ts'
-import { StatusFilter } from '#app/components/ui/status-filter.tsx'
-
-const REQUESTS_PAGE_SIZE = 20
-
-// The query string is a link anyone can edit: an unknown status ("all" included) means no
-// filter, and a cursor that does not decode means the first page. Neither is an error.
-const RequestsQuerySchema = z.object({
-  status: z
-    .custom<RequestStatus>((value) => typeof value === 'string' && isRequestStatus(value))
-    .optional()
-    .catch(undefined),
-  after: z.string().max(200).optional().catch(undefined),
-})
+import { requestsPageData } from '#app/lib/portal-pages.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const params = new URL(request.url).searchParams
-  const query = RequestsQuerySchema.parse({
-    status: params.get('status') ?? undefined,
-    after: params.get('after') ?? undefined,
-  })
-  const page = await listCustomerRequests(await getDatabase(), user.customerId, {
-    status: query.status,
-    after: query.after,
-    limit: REQUESTS_PAGE_SIZE,
-  })
+  // The same function the staff "view as customer" page calls.
+  const page = await requestsPageData(await getDatabase(), user.customerId, params)
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'requests'),
     getFixedT(request, 'common'),
@@ -49,9 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       title: tCommon('app.pageTitle', { page: t('list.title') }),
-      requests: page.items,
-      nextCursor: page.nextCursor,
-      status: query.status ?? null,
+      ...page,
     },
     { headers },
   )
@@ -60,101 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function RequestsRoute() {
-  const { requests, nextCursor, status } = useLoaderData<typeof loader>()
-  const { t } = useTranslation('requests')
-  const format = useFormat()
-
-  return (
-    <section className="space-y-6">
-      <header className="flex flex-wrap items-end justify-between gap-4">
-        <div className="space-y-2">
-          <h1 className="text-3xl font-semibold">{t('list.title')}</h1>
-          <p className="text-slate-700">{t('list.intro')}</p>
-        </div>
-        <Link to="/requests/new" className={buttonClass}>
-          {t('list.start')}
-        </Link>
-      </header>
-
-      <StatusFilter
-        id="request-status-filter"
-        label={t('list.filterLabel')}
-        allLabel={t('list.filterAll')}
-        submitLabel={t('list.filterSubmit')}
-        statuses={REQUEST_STATUSES}
-        current={status}
-        labelFor={(option) => t(`status.${option}`)}
-      />
-
-      {requests.length === 0 ? (
-        status ? (
-          <EmptyState title={t('list.emptyFilteredTitle')}>
-            <Link to="/requests" className={linkClass}>
-              {t('list.showAll')}
-            </Link>
-          </EmptyState>
-        ) : (
-          <EmptyState title={t('list.emptyTitle')}>
-            <p>{t('list.emptyBody')}</p>
-            <p className="mt-2">
-              <Link to="/requests/new" className={linkClass}>
-                {t('list.start')}
-              </Link>
-            </p>
-          </EmptyState>
-        )
-      ) : (
-        <ul className="divide-y divide-slate-200 rounded border border-slate-200 bg-white">
-          {requests.map((item) => (
-            <li key={item.id} className="flex flex-wrap items-start justify-between gap-3 p-4">
-              <div className="space-y-1">
-                <p className="text-sm text-slate-600">
-                  {t(`kinds.${item.kind}`)} · {item.requestNumber}
-                </p>
-                <h2 className="font-medium">
-                  <Link
-                    to={`/requests/${encodeURIComponent(item.requestNumber)}`}
-                    className={linkClass}
-                  >
-                    {item.subject}
-                  </Link>
-                </h2>
-                <p className="text-sm text-slate-700">
-                  <time dateTime={item.createdAt.toISOString()}>
-                    {t('list.started', { date: format.date(item.createdAt) })}
-                  </time>
-                  {item.dueAt ? (
-                    <>
-                      {' · '}
-                      <time dateTime={item.dueAt.toISOString()}>
-                        {t('list.aimFinish', { date: format.date(item.dueAt) })}
-                      </time>
-                    </>
-                  ) : null}
-                  {item.closedAt ? (
-                    <>
-                      {' · '}
-                      <time dateTime={item.closedAt.toISOString()}>
-                        {t('list.closed', { date: format.date(item.closedAt) })}
-                      </time>
-                    </>
-                  ) : null}
-                </p>
-              </div>
-              <RequestStatusBadge status={item.status} />
-            </li>
-          ))}
-        </ul>
-      )}
-
-      <KeysetPager
-        nextCursor={nextCursor}
-        label={t('list.pagerLabel')}
-        olderLabel={t('list.older')}
-        newestLabel={t('list.newest')}
-      />
-    </section>
-  )
+  return <RequestsPageView {...useLoaderData<typeof loader>()} />
 }
 
 export function ErrorBoundary() {
