@@ -1,12 +1,15 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { InvalidStateError, NotFoundError, VersionConflictError } from './errors.ts'
 import { type Actor, historyValues } from './history.ts'
+import { decodeCursor, pageOf } from './keyset.ts'
 import type { DB } from './schema.ts'
 import {
+  isBreached,
   type TicketPriority,
   type TicketPromise,
   type TicketStatus,
   ticketPromise,
+  withServiceTargets,
 } from './tickets.ts'
 
 // The staff side of tickets: the queue across all customers, and a ticket's thread including
@@ -37,7 +40,8 @@ export type QueueAssigneeFilter = (typeof queueAssigneeFilters)[number]
 export const queueSorts = ['age', 'lastCustomerMessage'] as const
 export type QueueSort = (typeof queueSorts)[number]
 
-export const QUEUE_LIMIT = 50
+/** Rows per queue page; later pages follow by keyset (see listTicketQueue). */
+export const QUEUE_PAGE_SIZE = 50
 
 export interface QueueOptions {
   status: QueueStatusFilter
@@ -46,9 +50,14 @@ export interface QueueOptions {
   sort: QueueSort
   /** The signed-in staff member, for "assigned to me". */
   staffAccountId: string
+  /** The `nextCursor` of the previous page; absent or malformed: the first page. */
+  after?: string | null
+  /** Rows per page; QUEUE_PAGE_SIZE unless a test asks for fewer. */
+  limit?: number
 }
 
 export interface QueueItem extends TicketPromise {
+  id: string
   ticketNumber: string
   subject: string
   status: TicketStatus
@@ -58,7 +67,7 @@ export interface QueueItem extends TicketPromise {
   assigneeName: string | null
   createdAt: Date
   lastCustomerMessageAt: Date | null
-  /** The promise's due time has passed. */
+  /** The promise's due time has passed while the ball was with us (never while paused). */
   breached: boolean
 }
 
@@ -85,62 +94,83 @@ function filteredTickets(db: Kysely<DB>, options: Omit<QueueOptions, 'status' | 
   return query
 }
 
+// A ticket the customer never wrote on sorts after every real time, as `asc nulls last` would;
+// as a value instead of a null, the sort key can be compared in a row comparison and carried in
+// a cursor (keyset.ts's exact-time format) like any other time.
+const NEVER = '9999-12-31T23:59:59.999999Z'
+
+/** The queue's sort key: the ticket's age, or when the customer last wrote. */
+function sortKey(sort: QueueSort): RawBuilder<Date> {
+  return sort === 'age'
+    ? sql<Date>`tickets.created_at`
+    : sql<Date>`coalesce(tickets.last_customer_message_at, ${NEVER}::timestamptz)`
+}
+
 /**
- * One page (the first QUEUE_LIMIT) of the queue: oldest first, or longest since the customer
- * last wrote (tickets with no customer message last). One query, with the customer, the
- * assignee and the priority's service targets joined.
+ * One page of the queue: oldest first, or longest since the customer last wrote (tickets with
+ * no customer message last), ties by id. Later pages by keyset: the rows after the previous
+ * page's last one in `key asc, id asc` order, so a page deep in the queue costs the same as the
+ * first and nothing is shown twice or skipped while tickets arrive. One query per page, with the
+ * customer, the assignee and the priority's service targets joined.
  */
 export async function listTicketQueue(
   db: Kysely<DB>,
   options: QueueOptions,
   now: Date = new Date(),
-): Promise<QueueItem[]> {
-  let query = filteredTickets(db, options)
+): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+  const limit = Math.max(1, Math.min(options.limit ?? QUEUE_PAGE_SIZE, 200))
+  const key = sortKey(options.sort)
+  let query = withServiceTargets(filteredTickets(db, options))
     .innerJoin('customers', 'customers.id', 'tickets.customer_id')
     .leftJoin('staff_members', 'staff_members.account_id', 'tickets.assignee_id')
-    .leftJoin('service_targets', (join) =>
-      join
-        .on('service_targets.subject_kind', '=', 'ticket_priority')
-        .onRef('service_targets.subject_value', '=', 'tickets.priority'),
-    )
     .select([
+      'tickets.id',
       'tickets.ticket_number as ticketNumber',
       'tickets.subject',
-      'tickets.status',
       'tickets.priority',
-      'tickets.created_at as createdAt',
-      'tickets.first_response_at as firstResponseAt',
       'tickets.last_customer_message_at as lastCustomerMessageAt',
       'customers.given_name as givenName',
       'customers.family_name as familyName',
       'customers.customer_number as customerNumber',
       'staff_members.display_name as assigneeName',
-      'service_targets.first_response_minutes as firstResponseMinutes',
-      'service_targets.resolution_minutes as resolutionMinutes',
+      sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as(
+        'cursorAt',
+      ),
     ])
   const statuses = statusesOf(options.status)
   if (statuses) query = query.where('tickets.status', 'in', statuses)
-  query =
-    options.sort === 'age'
-      ? query.orderBy('tickets.created_at', 'asc')
-      : query.orderBy(sql`tickets.last_customer_message_at asc nulls last`)
-  const rows = await query.orderBy('tickets.id').limit(QUEUE_LIMIT).execute()
-  return rows.map((row) => {
-    const promise = ticketPromise(row)
-    return {
-      ticketNumber: row.ticketNumber,
-      subject: row.subject,
-      status: row.status,
-      priority: row.priority,
-      customerName: `${row.givenName} ${row.familyName}`,
-      customerNumber: row.customerNumber,
-      assigneeName: row.assigneeName,
-      createdAt: row.createdAt,
-      lastCustomerMessageAt: row.lastCustomerMessageAt,
-      ...promise,
-      breached: promise.dueAt !== null && promise.dueAt.getTime() < now.getTime(),
-    }
-  })
+  const cursor = decodeCursor(options.after)
+  if (cursor) {
+    query = query.where(
+      sql<boolean>`(${key}, tickets.id) > (${cursor.at}::timestamptz, ${cursor.id})`,
+    )
+  }
+  const rows = await query
+    .orderBy(key, 'asc')
+    .orderBy('tickets.id', 'asc')
+    .limit(limit + 1)
+    .execute()
+  const page = pageOf(rows, limit)
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((row) => {
+      const promise = ticketPromise(row, now)
+      return {
+        id: row.id,
+        ticketNumber: row.ticketNumber,
+        subject: row.subject,
+        status: row.status,
+        priority: row.priority,
+        customerName: `${row.givenName} ${row.familyName}`,
+        customerNumber: row.customerNumber,
+        assigneeName: row.assigneeName,
+        createdAt: row.createdAt,
+        lastCustomerMessageAt: row.lastCustomerMessageAt,
+        ...promise,
+        breached: isBreached({ status: row.status, dueAt: promise.dueAt }, now),
+      }
+    }),
+  }
 }
 
 /** How many tickets each status filter would show, given the other filters: one grouped query. */
@@ -218,33 +248,22 @@ export async function getStaffTicketThread(
   ticketNumber: string,
   now: Date = new Date(),
 ): Promise<StaffTicketThread | null> {
-  const row = await db
-    .selectFrom('tickets')
+  const row = await withServiceTargets(db.selectFrom('tickets'))
     .innerJoin('customers', 'customers.id', 'tickets.customer_id')
     .leftJoin('staff_members', 'staff_members.account_id', 'tickets.assignee_id')
-    .leftJoin('service_targets', (join) =>
-      join
-        .on('service_targets.subject_kind', '=', 'ticket_priority')
-        .onRef('service_targets.subject_value', '=', 'tickets.priority'),
-    )
     .select([
       'tickets.id',
       'tickets.ticket_number as ticketNumber',
       'tickets.subject',
-      'tickets.status',
       'tickets.priority',
       'tickets.version',
-      'tickets.created_at as createdAt',
       'tickets.updated_at as updatedAt',
-      'tickets.first_response_at as firstResponseAt',
       'tickets.customer_id as customerId',
       'tickets.assignee_id as assigneeId',
       'customers.given_name as givenName',
       'customers.family_name as familyName',
       'customers.customer_number as customerNumber',
       'staff_members.display_name as assigneeName',
-      'service_targets.first_response_minutes as firstResponseMinutes',
-      'service_targets.resolution_minutes as resolutionMinutes',
     ])
     .where('tickets.ticket_number', '=', ticketNumber)
     .executeTakeFirst()
@@ -269,7 +288,7 @@ export async function getStaffTicketThread(
       .execute(),
     listActiveStaff(db),
   ])
-  const promise = ticketPromise(row)
+  const promise = ticketPromise(row, now)
   return {
     ticket: {
       id: row.id,
@@ -287,7 +306,7 @@ export async function getStaffTicketThread(
       assigneeName: row.assigneeName,
     },
     ...promise,
-    breached: promise.dueAt !== null && promise.dueAt.getTime() < now.getTime(),
+    breached: isBreached({ status: row.status, dueAt: promise.dueAt }, now),
     messages: messages.map((message) => ({
       id: message.id,
       authorKind: message.authorKind,

@@ -1,4 +1,10 @@
-import { type Kysely, type Selectable, sql, type UpdateObject } from 'kysely'
+import {
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  sql,
+  type UpdateObject,
+} from 'kysely'
 import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, historyValues } from './history.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
@@ -39,19 +45,26 @@ export interface TicketPromise {
   dueKind: TicketPromiseKind | null
 }
 
-interface PromiseSource {
+export interface PromiseSource {
   status: TicketStatus
   createdAt: Date
   firstResponseAt: Date | null
   firstResponseMinutes: number | null
   resolutionMinutes: number | null
+  /** Set while the status is waiting_on_customer: when that wait began. */
+  waitingOnCustomerSince?: Date | null
+  /** Earlier waits on the customer, added up when each one ended. */
+  waitingOnCustomerSeconds?: number
 }
 
 /**
  * The promise for a ticket still in progress: the priority's first-response target until staff
- * first answered, then its resolution target. Settled tickets promise nothing more.
+ * first answered, then its resolution target. Settled tickets promise nothing more. Time spent
+ * waiting on the customer is not ours to count: the resolution due time moves later by every
+ * finished wait and by the wait still running (up to `now`), and a paused promise is never
+ * breached (see isBreached).
  */
-export function ticketPromise(ticket: PromiseSource): TicketPromise {
+export function ticketPromise(ticket: PromiseSource, now: Date = new Date()): TicketPromise {
   if (ticket.status === 'resolved' || ticket.status === 'closed') {
     return { dueAt: null, dueKind: null }
   }
@@ -59,7 +72,48 @@ export function ticketPromise(ticket: PromiseSource): TicketPromise {
   const minutes =
     dueKind === 'firstResponse' ? ticket.firstResponseMinutes : ticket.resolutionMinutes
   const due = dueAt(ticket.createdAt, minutes)
-  return { dueAt: due, dueKind: due ? dueKind : null }
+  if (!due) return { dueAt: null, dueKind: null }
+  if (dueKind === 'firstResponse') return { dueAt: due, dueKind }
+  const running =
+    ticket.status === 'waiting_on_customer' && ticket.waitingOnCustomerSince
+      ? Math.max(0, now.getTime() - ticket.waitingOnCustomerSince.getTime())
+      : 0
+  const waited = (ticket.waitingOnCustomerSeconds ?? 0) * 1000 + running
+  return { dueAt: new Date(due.getTime() + waited), dueKind }
+}
+
+/**
+ * The promise's due time has passed while the ball was with us. Waiting on the customer, the
+ * clock is stopped: never breached then, whatever the date says.
+ */
+export function isBreached(
+  ticket: { status: TicketStatus; dueAt: Date | null },
+  now: Date = new Date(),
+): boolean {
+  return (
+    ticket.status !== 'waiting_on_customer' &&
+    ticket.dueAt !== null &&
+    ticket.dueAt.getTime() < now.getTime()
+  )
+}
+
+/** The columns ticketPromise reads, for any query over tickets (customer or staff side). */
+export function withServiceTargets<O>(query: SelectQueryBuilder<DB, 'tickets', O>) {
+  return query
+    .leftJoin('service_targets', (join) =>
+      join
+        .on('service_targets.subject_kind', '=', 'ticket_priority')
+        .onRef('service_targets.subject_value', '=', 'tickets.priority'),
+    )
+    .select([
+      'tickets.status',
+      'tickets.created_at as createdAt',
+      'tickets.first_response_at as firstResponseAt',
+      'tickets.waiting_on_customer_since as waitingOnCustomerSince',
+      'tickets.waiting_on_customer_seconds as waitingOnCustomerSeconds',
+      'service_targets.first_response_minutes as firstResponseMinutes',
+      'service_targets.resolution_minutes as resolutionMinutes',
+    ])
 }
 
 /** Where a customer's action came from and who did it, for the event and history rows. */
@@ -92,25 +146,13 @@ export interface TicketListItem extends TicketPromise {
  * without a query per ticket.
  */
 function ticketsWithTargets(db: Kysely<DB>) {
-  return db
-    .selectFrom('tickets')
-    .leftJoin('service_targets', (join) =>
-      join
-        .on('service_targets.subject_kind', '=', 'ticket_priority')
-        .onRef('service_targets.subject_value', '=', 'tickets.priority'),
-    )
-    .select([
-      'tickets.id',
-      'tickets.ticket_number as ticketNumber',
-      'tickets.subject',
-      'tickets.status',
-      'tickets.priority',
-      'tickets.created_at as createdAt',
-      'tickets.updated_at as updatedAt',
-      'tickets.first_response_at as firstResponseAt',
-      'service_targets.first_response_minutes as firstResponseMinutes',
-      'service_targets.resolution_minutes as resolutionMinutes',
-    ])
+  return withServiceTargets(db.selectFrom('tickets')).select([
+    'tickets.id',
+    'tickets.ticket_number as ticketNumber',
+    'tickets.subject',
+    'tickets.priority',
+    'tickets.updated_at as updatedAt',
+  ])
 }
 
 type TicketWithTargets = PromiseSource & Omit<TicketListItem, keyof TicketPromise>
@@ -639,16 +681,40 @@ async function lockCustomerTicket(trx: Kysely<DB>, key: CustomerTicketKey): Prom
 
 type TicketUpdate = UpdateObject<DB, 'tickets'>
 
-/** The timestamps that go with entering a status. */
-function statusColumns(to: TicketStatus): TicketUpdate {
+/**
+ * The paused resolution clock: entering waiting_on_customer starts a wait; leaving it, by any
+ * path (the customer's reply, a staff status change, resolve, close), adds the whole seconds
+ * waited to the total and clears the start. now() is the transaction's time, the same as the
+ * updated_at written with it.
+ */
+function clockColumns(from: TicketStatus, to: TicketStatus): TicketUpdate {
+  const waiting: TicketStatus = 'waiting_on_customer'
+  if (to === waiting && from !== waiting) {
+    return { waiting_on_customer_since: sql<Date>`now()` }
+  }
+  if (from === waiting && to !== waiting) {
+    // A wait with no start (a row set to waiting by hand) adds nothing rather than failing.
+    const waited = sql<number>`coalesce(greatest(0, floor(extract(epoch from
+      now() - waiting_on_customer_since)))::integer, 0)`
+    return {
+      waiting_on_customer_seconds: sql<number>`waiting_on_customer_seconds + ${waited}`,
+      waiting_on_customer_since: null,
+    }
+  }
+  return {}
+}
+
+/** The timestamps that go with moving from one status to another. */
+function statusColumns(from: TicketStatus, to: TicketStatus): TicketUpdate {
   const now = sql<Date>`now()`
+  const clock = clockColumns(from, to)
   switch (to) {
     case 'resolved':
-      return { status: to, resolved_at: now, closed_at: null }
+      return { status: to, resolved_at: now, closed_at: null, ...clock }
     case 'closed':
-      return { status: to, closed_at: now }
+      return { status: to, closed_at: now, ...clock }
     default:
-      return { status: to, resolved_at: null, closed_at: null }
+      return { status: to, resolved_at: null, closed_at: null, ...clock }
   }
 }
 
@@ -660,9 +726,10 @@ function statusColumns(to: TicketStatus): TicketUpdate {
 async function enterStatusColumns(
   trx: Kysely<DB>,
   ticketId: string,
+  from: TicketStatus,
   to: TicketStatus,
 ): Promise<TicketUpdate> {
-  if (to !== 'resolved') return statusColumns(to)
+  if (to !== 'resolved') return statusColumns(from, to)
   const firstAnswer = trx
     .selectFrom('ticket_messages')
     .select((eb) => eb.fn.min('created_at').as('at'))
@@ -687,7 +754,7 @@ async function enterStatusColumns(
     .executeTakeFirstOrThrow()
   // SQLite answers exists() with 0/1, PostgreSQL with a boolean.
   const oneInteraction = row.answeredAt !== null && !row.customerWroteAgain
-  return { ...statusColumns(to), resolved_in_one_interaction: oneInteraction }
+  return { ...statusColumns(from, to), resolved_in_one_interaction: oneInteraction }
 }
 
 /** Saves a change to the ticket row, bumping its version and last activity. */
@@ -777,7 +844,7 @@ export async function replyToTicket(
       const next: TicketStatus = 'open'
       const changed = ticket.status !== next
       await updateTicket(trx, ticket.id, {
-        ...(changed ? statusColumns(next) : {}),
+        ...(changed ? statusColumns(ticket.status, next) : {}),
         last_customer_message_at: sql<Date>`now()`,
       })
       if (changed) await recordStatusEvent(trx, ticket.id, ticket.status, next, input.actor)
@@ -801,7 +868,7 @@ async function moveTicket(
   action: 'closed' | 'reopened' | 'status_changed',
   context: ChangeContext,
 ) {
-  await updateTicket(trx, ticket.id, await enterStatusColumns(trx, ticket.id, to))
+  await updateTicket(trx, ticket.id, await enterStatusColumns(trx, ticket.id, ticket.status, to))
   await recordStatusEvent(trx, ticket.id, ticket.status, to, context.actor)
   await recordTicketHistory(trx, ticket, action, context, {
     before: { status: ticket.status },
@@ -980,7 +1047,7 @@ export async function addStaffReply(
 
     if (isPublic || moved) {
       await updateTicket(trx, ticket.id, {
-        ...(moved ? await enterStatusColumns(trx, ticket.id, next) : {}),
+        ...(moved ? await enterStatusColumns(trx, ticket.id, ticket.status, next) : {}),
         ...(isPublic && !ticket.firstResponseAt ? { first_response_at: sql<Date>`now()` } : {}),
       })
     }

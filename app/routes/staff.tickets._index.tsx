@@ -9,12 +9,12 @@ import {
   TicketQueueTable,
   type QueueRow,
 } from '#app/components/staff/ticket-queue.tsx'
+import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
 import {
   countTicketQueue,
   listTicketQueue,
-  QUEUE_LIMIT,
   queueAssigneeFilters,
   queueSorts,
   queueStatusFilters,
@@ -28,6 +28,8 @@ const filtersSchema = z.object({
   priority: z.enum(ticketPriorities).nullable().catch(null),
   assignee: z.enum(queueAssigneeFilters).catch('anyone'),
   sort: z.enum(queueSorts).catch('age'),
+  // A cursor that does not decode means the first page (db/keyset.ts), never an error.
+  after: z.string().max(200).nullable().catch(null),
 })
 
 const MINUTE = 60_000
@@ -40,15 +42,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     priority: params.get('priority') || null,
     assignee: params.get('assignee') ?? undefined,
     sort: params.get('sort') ?? undefined,
+    after: params.get('after'),
   })
   const db = await getDatabase()
   const now = new Date()
   const options = { ...filters, staffAccountId: user.id }
-  const [items, counts] = await Promise.all([
+  const [page, counts] = await Promise.all([
     listTicketQueue(db, options, now),
     countTicketQueue(db, options),
   ])
-  const rows: QueueRow[] = items.map((item) => ({
+  const rows: QueueRow[] = page.items.map((item) => ({
     ticketNumber: item.ticketNumber,
     subject: item.subject,
     status: item.status,
@@ -68,10 +71,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return data(
     {
       title: common('app.pageTitle', { page: staff('queue.title') }),
-      filters,
+      filters: {
+        status: filters.status,
+        priority: filters.priority,
+        assignee: filters.assignee,
+        sort: filters.sort,
+      },
       counts,
       rows,
-      limited: counts[filters.status] > rows.length,
+      nextCursor: page.nextCursor,
+      isLaterPage: filters.after !== null,
     },
     { headers },
   )
@@ -80,7 +89,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function StaffTicketQueue() {
-  const { filters, counts, rows, limited } = useLoaderData<typeof loader>()
+  const { filters, counts, rows, nextCursor, isLaterPage } = useLoaderData<typeof loader>()
   const { t } = useTranslation('staff')
   return (
     <section className="space-y-4">
@@ -93,10 +102,17 @@ export default function StaffTicketQueue() {
         assignees={queueAssigneeFilters}
         sorts={queueSorts}
       />
-      {rows.length === 0 ? <p>{t('queue.empty')}</p> : <TicketQueueTable rows={rows} />}
-      {limited ? (
-        <p className="text-slate-600">{t('queue.limited', { limit: QUEUE_LIMIT })}</p>
-      ) : null}
+      {rows.length === 0 ? (
+        <p>{t(isLaterPage ? 'queue.emptyLaterPage' : 'queue.empty')}</p>
+      ) : (
+        <TicketQueueTable rows={rows} />
+      )}
+      <KeysetPager
+        nextCursor={nextCursor}
+        label={t('queue.pager.label')}
+        olderLabel={t('queue.pager.next')}
+        newestLabel={t('queue.pager.first')}
+      />
     </section>
   )
 }

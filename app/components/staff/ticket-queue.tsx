@@ -172,6 +172,9 @@ export function TicketQueueTable({ rows }: { rows: QueueRow[] }) {
             <td>
               {row.dueInMinutes === null || row.dueKind === null ? (
                 t('queue.noTarget')
+              ) : row.status === 'waiting_on_customer' ? (
+                // The clock is stopped while the customer has the ball: no countdown, no breach.
+                <StatusBadge tone="waiting">{t('queue.paused')}</StatusBadge>
               ) : row.breached ? (
                 <>
                   <StatusBadge tone="problem">{t('queue.breached')}</StatusBadge>{' '}
