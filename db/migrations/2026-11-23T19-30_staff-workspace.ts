@@ -78,6 +78,12 @@ const statements = [
   `create trigger staff_changes_append_only before update or delete on staff_changes
      for each row execute function refuse_change_of_append_only()`,
 
+  // Metrics read tickets by the week of their first answer and of their end (resolved, else
+  // closed); the second index matches the expression db/staff-metrics.ts groups by.
+  `create index tickets_first_response on tickets (first_response_at)
+     where first_response_at is not null`,
+  `create index tickets_finished on tickets ((coalesce(resolved_at, closed_at)))`,
+
   // The admin staff list and the queue's assignee filter read active staff by role.
   `create index staff_members_role on staff_members (role) where deactivated_at is null`,
 ]
@@ -91,6 +97,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     `drop index if exists staff_members_role`,
+    `drop index if exists tickets_finished`,
+    `drop index if exists tickets_first_response`,
     `drop table if exists staff_changes`,
     `alter table tickets drop column if exists waiting_on_customer_seconds`,
     `alter table tickets drop column if exists waiting_on_customer_since`,
