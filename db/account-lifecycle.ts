@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { type Kysely, sql } from 'kysely'
-import { consumeAccountToken, createAccountToken, hashToken } from './account-tokens.ts'
+import {
+  consumeAccountToken,
+  createAccountToken,
+  hashToken,
+  peekAccountToken,
+} from './account-tokens.ts'
 import { type AccountKind } from './accounts.ts'
 import { createCustomer, inTransaction } from './customers.ts'
 import { InvalidStateError, NotFoundError } from './errors.ts'
@@ -488,6 +493,10 @@ export async function claimCustomerRecord(
 ): Promise<ClaimOutcome> {
   try {
     return await inTransaction(db, async (trx): Promise<ClaimOutcome> => {
+      // A staff invitation is an invitation too, but not for this page: left unused, so the
+      // link still works where it belongs (/staff/claim).
+      const peeked = await peekAccountToken(trx, options.token, 'invitation')
+      if (!peeked?.customerId) return { status: 'invalid' }
       const used = await consumeAccountToken(trx, options.token, 'invitation')
       const email = used ? stringField(used.payload, 'email') : null
       if (!used?.customerId || !email) return { status: 'invalid' }

@@ -3,6 +3,9 @@
 
 export type StaffRole = 'agent' | 'supervisor' | 'admin'
 
+/** Lowest first; the order role pickers list them in. */
+export const staffRoles = ['agent', 'supervisor', 'admin'] as const satisfies readonly StaffRole[]
+
 const rank: Record<StaffRole, number> = { agent: 1, supervisor: 2, admin: 3 }
 
 /** Each role includes the ones below it: admin ≥ supervisor ≥ agent. Customers have none. */

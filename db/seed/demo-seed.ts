@@ -6,7 +6,12 @@ import { buildCustomers } from './demo-customers.ts'
 import { buildOrders } from './demo-orders.ts'
 import { DEMO_PEOPLE } from './demo-people.ts'
 import { buildRequests } from './demo-requests.ts'
-import { buildConsentWordings, buildServiceTargets, buildStaff } from './demo-staff.ts'
+import {
+  buildCannedReplies,
+  buildConsentWordings,
+  buildServiceTargets,
+  buildStaff,
+} from './demo-staff.ts'
 import { buildTickets } from './demo-tickets.ts'
 import type { SeedSummary } from './summary.ts'
 
@@ -47,6 +52,7 @@ export function buildDemoRows(options: {
   const orders = buildOrders(ctx)
   buildRequests(ctx, orders)
   buildTickets(ctx, orders)
+  buildCannedReplies(ctx)
 
   // Numbers and identity ids follow time, as they would have if the rows had been written live.
   const rows = ctx.rows
@@ -83,6 +89,7 @@ async function insertDemoRows(trx: Kysely<DB>, rows: DemoRows): Promise<void> {
   await insertAll(trx, 'accounts', rows.accounts)
   await insertAll(trx, 'staff_members', rows.staff_members)
   await insertAll(trx, 'service_targets', rows.service_targets)
+  await insertAll(trx, 'canned_replies', rows.canned_replies)
   await insertAll(trx, 'consent_wordings', rows.consent_wordings)
   await insertAll(trx, 'consent_ledger', rows.consent_ledger)
   await deriveConsentCurrent(trx, rows.customers.map((row) => row.id).filter(isString))

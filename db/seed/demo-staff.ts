@@ -112,3 +112,40 @@ export function buildConsentWordings(ctx: DemoContext): Map<string, string> {
   }
   return ids
 }
+
+/** A few canned replies agents can insert on a ticket, written by the supervisor. */
+export function buildCannedReplies(ctx: DemoContext): void {
+  const createdAt = ctx.clock.daysAgo(200)
+  const replies = [
+    [
+      'Thanks, we are on it',
+      'Hello {{customerName}},\n\nthank you for getting in touch about ticket {{ticketNumber}}. ' +
+        'We are looking into it and will write again as soon as we know more.\n\n' +
+        'Kind regards,\n{{agentName}}',
+    ],
+    [
+      'Return label sent',
+      'Hello {{customerName}},\n\nwe have emailed you a prepaid return label. Please pack the ' +
+        'item securely and hand it in at any parcel shop within 14 days.\n\n' +
+        'Kind regards,\n{{agentName}}',
+    ],
+    [
+      'Resolved: please tell us if not',
+      'Hello {{customerName}},\n\nwe believe ticket {{ticketNumber}} is resolved now. If anything ' +
+        'is still not right, just reply to this ticket and it reopens.\n\n' +
+        'Kind regards,\n{{agentName}}',
+    ],
+  ] as const
+  for (const [title, body] of replies) {
+    ctx.rows.canned_replies.push({
+      id: ctx.id(),
+      title,
+      language: 'en',
+      body,
+      created_by: ctx.staff.supervisor,
+      updated_by: ctx.staff.supervisor,
+      created_at: createdAt,
+      updated_at: createdAt,
+    })
+  }
+}

@@ -1,0 +1,179 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import {
+  type ActionFunctionArgs,
+  data,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { hashPassword } from '#app/auth/password.server.ts'
+import { NewPasswordSchema } from '#app/auth/schemas.ts'
+import { startSession } from '#app/auth/session.server.ts'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import {
+  buttonClass,
+  ErrorList,
+  FormAlert,
+  inputClass,
+  labelClass,
+  linkClass,
+} from '#app/components/forms.tsx'
+import { TokenResultPage } from '#app/components/profile/token-page.tsx'
+import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { getDatabase } from '#db/database.ts'
+import { claimStaffInvitation, describeStaffInvitation } from '#db/staff-admin.ts'
+
+// A new staff member's invitation link: the token is the authority (there is no password to sign
+// in with yet), so this page has no staff guard. Opening the link only shows the form; the
+// password is set by the POST, for the account the token was issued for.
+
+const ClaimSchema = z
+  .object({
+    token: z
+      .string({ required_error: 'auth:errors.linkInvalid' })
+      .max(200, 'auth:errors.linkInvalid'),
+    password: NewPasswordSchema,
+    confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
+  })
+  .refine((value) => value.password === value.confirmPassword, {
+    message: 'auth:errors.passwordsDiffer',
+    path: ['confirmPassword'],
+  })
+
+const hideFields = ['password', 'confirmPassword']
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get('token')
+  const preview =
+    token && token.length <= 200
+      ? await describeStaffInvitation(await getDatabase(), token)
+      : ({ status: 'invalid' } as const)
+  const [t, tCommon] = await Promise.all([
+    getFixedT(request, 'admin'),
+    getFixedT(request, 'common'),
+  ])
+  const page = preview.status === 'usable' ? t('claim.title') : t('claim.invalidTitle')
+  return data(
+    {
+      title: tCommon('app.pageTitle', { page }),
+      preview,
+      token: preview.status === 'usable' ? token : null,
+    },
+    { status: preview.status === 'usable' ? 200 : 400 },
+  )
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: ClaimSchema })
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply({ hideFields }), refused: false }, { status: 400 })
+  }
+  // Hashed before the transaction opens, so it does not hold a connection for the hashing.
+  const passwordHash = await hashPassword(submission.value.password)
+  const outcome = await claimStaffInvitation(await getDatabase(), {
+    token: submission.value.token,
+    passwordHash,
+  })
+  if (outcome.status !== 'claimed') {
+    return data({ result: submission.reply({ hideFields }), refused: true }, { status: 400 })
+  }
+  const headers = await startSession(request, outcome.accountId)
+  return redirect('/staff?welcome=claimed', { headers })
+}
+
+// The address holds a working invitation: no browser or proxy cache may keep this page.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'no-store' })
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
+
+export default function StaffClaimRoute() {
+  const { preview, token } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  if (actionData?.refused || preview.status !== 'usable' || !token) return <LinkNotUsable />
+  return <ClaimForm token={token} email={preview.email} name={preview.displayName} />
+}
+
+function LinkNotUsable() {
+  const { t } = useTranslation('admin')
+  return (
+    <TokenResultPage title={t('claim.invalidTitle')}>
+      <p>{t('claim.invalidBody')}</p>
+      <p>
+        <Link to="/staff/login" className={linkClass}>
+          {t('claim.toSignIn')}
+        </Link>
+      </p>
+    </TokenResultPage>
+  )
+}
+
+function ClaimForm({ token, email, name }: { token: string; email: string; name: string }) {
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const { t } = useTranslation('admin')
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(ClaimSchema),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ClaimSchema }),
+    shouldRevalidate: 'onBlur',
+  })
+  const hintId = `${fields.password.id}-hint`
+
+  return (
+    <section className="mx-auto max-w-md space-y-6">
+      <header className="space-y-2">
+        <h1 className="text-3xl font-semibold">{t('claim.title')}</h1>
+        <p className="text-slate-700">{t('claim.intro', { name })}</p>
+      </header>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded border border-slate-200 bg-white p-4">
+        <dt className="font-medium">{t('claim.email')}</dt>
+        <dd>{email}</dd>
+      </dl>
+      <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <FormAlert id={form.errorId} errors={form.errors} />
+        <input type="hidden" name={fields.token.name} value={token} />
+        <div className="space-y-1">
+          <label htmlFor={fields.password.id} className={labelClass}>
+            {t('claim.password')}
+          </label>
+          <p id={hintId} className="text-sm text-slate-600">
+            {t('claim.passwordHint')}
+          </p>
+          <input
+            {...getInputProps(fields.password, {
+              type: 'password',
+              value: false,
+              ariaDescribedBy: hintId,
+            })}
+            autoComplete="new-password"
+            className={inputClass}
+          />
+          <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={fields.confirmPassword.id} className={labelClass}>
+            {t('claim.confirm')}
+          </label>
+          <input
+            {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
+            autoComplete="new-password"
+            className={inputClass}
+          />
+          <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
+        </div>
+        <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
+          {t('claim.submit')}
+        </button>
+      </Form>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
