@@ -134,6 +134,8 @@ export interface AccountClosureSummary {
   consentWithdrawn: number
   orderShippingAddressesAnonymised: number
   deliveryRecipientsRemoved: number
+  /** Records of the same person merged into this one earlier, whose names went too. */
+  mergedRecordsAnonymised: number
 }
 
 /**
@@ -238,6 +240,48 @@ export async function completeAccountClosure(
       }))
       .where('id', '=', customerId)
       .execute()
+
+    // Records merged into this one (and into those, for a chain of merges) stay as rows so old
+    // links still resolve, and the merge audit keeps what each held: the same person's names
+    // and sign-in, which go now as well. Everything else they held already moved here.
+    const { rows: mergedRecords } = await sql<{ id: string }>`
+      with recursive merged (id) as (
+        select id from customers where merged_into_id = ${customerId}
+        union
+        select c.id from customers c join merged m on c.merged_into_id = m.id
+      )
+      select id from merged`.execute(trx)
+    const mergedIds = mergedRecords.map((row) => row.id)
+    if (mergedIds.length > 0) {
+      await trx
+        .updateTable('customers')
+        .set((eb) => ({
+          given_name: CLOSED_GIVEN_NAME,
+          family_name: CLOSED_FAMILY_NAME,
+          preferred_name: null,
+          legal_name: null,
+          anonymised_at: sql<Date>`now()`,
+          updated_at: sql<Date>`now()`,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', 'in', mergedIds)
+        .execute()
+      await trx
+        .updateTable('accounts')
+        .set({
+          email: sql<string>`'closed-' || id || '@closed.invalid'`,
+          password_hash: null,
+          email_verified_at: null,
+          disabled_at: sql<Date>`coalesce(disabled_at, now())`,
+        })
+        .where('customer_id', 'in', mergedIds)
+        .execute()
+      await trx
+        .updateTable('customer_merges')
+        .set({ duplicate_before: JSON.stringify({ anonymised: true }) })
+        .where('merged_id', 'in', mergedIds)
+        .execute()
+    }
 
     // An email or phone row is nothing but the personal value, and nothing refers to it: the
     // rows go. Address rows stay, blanked down to their country (the column may not be empty).
@@ -376,6 +420,7 @@ export async function completeAccountClosure(
       consentWithdrawn: withdrawn.length,
       orderShippingAddressesAnonymised: Number(orders.numUpdatedRows),
       deliveryRecipientsRemoved: Number(deliveries.numUpdatedRows),
+      mergedRecordsAnonymised: mergedIds.length,
     }
 
     const entry = { customerId, actor, channel: 'staff' as const }
@@ -407,6 +452,7 @@ export async function completeAccountClosure(
             order_shipping_addresses_anonymised: summary.orderShippingAddressesAnonymised,
             delivery_recipients_removed: summary.deliveryRecipientsRemoved,
             consent_withdrawn: summary.consentWithdrawn,
+            merged_records_anonymised: summary.mergedRecordsAnonymised,
           },
         }),
         ...(account

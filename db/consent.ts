@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely'
 import { consumeAccountToken, createAccountToken, hashToken } from './account-tokens.ts'
+import { resolveMergedCustomerId } from './customers.ts'
 import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, historyValues } from './history.ts'
 import { isUuid } from './ids.ts'
@@ -843,8 +844,12 @@ export async function withdrawByLink(
     language: string
   },
 ): Promise<RecordedConsent[]> {
-  const { customerId, channel, topic, everything, language } = options
+  const { channel, topic, everything, language } = options
   return inTransaction(db, async (trx) => {
+    // A link mailed before a merge names the duplicate; the person's no must reach the record
+    // we now write to, or the survivor would keep getting what they turned down.
+    const customerId =
+      (await resolveMergedCustomerId(trx, options.customerId)) ?? options.customerId
     const matrix = await lockMatrix(trx, customerId)
     const targets: { channel: ChannelCode; topic: TopicCode }[] = everything
       ? [...matrix.cells.values()].filter((cell) => cell.isMarketing)

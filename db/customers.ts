@@ -527,3 +527,26 @@ export function inTransaction<T>(
 ): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
+
+/**
+ * The record that now holds what `customerId` held: itself unless it was merged, else the end of
+ * its chain of merges (A into B, later B into C gives C). For links sent before a merge, such as
+ * an unsubscribe link in an old newsletter, whose decision must reach the record we still write
+ * to. Null for an unknown id.
+ */
+export async function resolveMergedCustomerId(
+  db: Kysely<DB>,
+  customerId: string,
+): Promise<string | null> {
+  if (!isUuid(customerId)) return null
+  const { rows } = await sql<{ id: string }>`
+    with recursive chain (id, merged_into_id, depth) as (
+      select id, merged_into_id, 0 from customers where id = ${customerId}
+      union all
+      select c.id, c.merged_into_id, chain.depth + 1
+      from chain join customers c on c.id = chain.merged_into_id
+      where chain.depth < 20
+    )
+    select id from chain where merged_into_id is null`.execute(db)
+  return rows[0]?.id ?? null
+}

@@ -251,6 +251,8 @@ export interface CustomerDataExport {
   }[]
   /** Every time someone of our staff opened the record. */
   accessLog: { viewedAt: Date; staffName: string; page: string }[]
+  /** Other records we held for the same person, merged into this one: when, and what they held. */
+  merges: { mergedAt: Date; moved: JsonValue; recordBefore: JsonValue }[]
 }
 
 export interface ExportOptions {
@@ -708,6 +710,14 @@ async function readEverything(
     .orderBy('l.id')
     .execute()
 
+  const merges = await db
+    .selectFrom('customer_merges')
+    .select(['merged_at as mergedAt', 'moved', 'duplicate_before as recordBefore'])
+    .where('survivor_id', '=', customerId)
+    .orderBy('merged_at')
+    .orderBy('id')
+    .execute()
+
   const attachmentsOf = groupBy(attachments, (row) => row.messageId)
   const messagesOf = groupBy(messages, (row) => row.ticketId)
   const linesOf = groupBy(orderLines, (row) => row.orderId)
@@ -770,6 +780,7 @@ async function readEverything(
     notificationDeliveries: deliveries,
     history,
     accessLog,
+    merges,
   }
   return { data, accountIds: accounts.map((account) => account.id) }
 }

@@ -131,7 +131,8 @@ export function customerSearchQuery(
         where e.customer_id = c.id order by e.is_primary desc, e.created_at limit 1) as primary_email,
       address.city, address.country_code
     from ranked
-    join customers c on c.id = ranked.customer_id
+    -- A merged duplicate lives on in its survivor, which the search finds by its own details.
+    join customers c on c.id = ranked.customer_id and c.status <> 'merged'
     left join lateral (
       select a.city, a.country_code from customer_addresses a
       where a.customer_id = c.id and a.removed_at is null

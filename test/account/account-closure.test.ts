@@ -10,6 +10,7 @@ import {
   requestAccountClosure,
 } from '#db/account-closure.ts'
 import { findAccountForSignIn } from '#db/accounts.ts'
+import { mergeCustomers } from '#db/customer-merge.ts'
 import { getConsentState } from '#db/consent.ts'
 import { InvalidStateError, NotFoundError } from '#db/errors.ts'
 import { changeRequestStatus, createRequest, type RequestStatus } from '#db/requests.ts'
@@ -285,6 +286,7 @@ describe('completeAccountClosure (staff)', () => {
       consentWithdrawn: 2,
       orderShippingAddressesAnonymised: 1,
       deliveryRecipientsRemoved: 1,
+      mergedRecordsAnonymised: 0,
     })
 
     const customer = await database.db
@@ -366,6 +368,57 @@ describe('completeAccountClosure (staff)', () => {
 
     // Nobody else's rows moved.
     expect(await rowsOf(ben.customerId)).toEqual(bensRows)
+  })
+
+  it('anonymises a record merged into the closed one, its sign-in and the merge audit', async () => {
+    const anna = await closable()
+    const older = await signedInCustomer(database.db, { givenName: 'Annie' })
+    const supervisor = await createStaffAccount(database.db, { role: 'supervisor' })
+    const versions = await database.db
+      .selectFrom('customers')
+      .select(['id', 'version'])
+      .where('id', 'in', [anna.customerId, older.customerId])
+      .execute()
+    const versionOf = (id: string) => versions.find((row) => row.id === id)?.version ?? 0
+    await mergeCustomers(database.db, {
+      survivorId: anna.customerId,
+      mergedId: older.customerId,
+      staffAccountId: supervisor.accountId,
+      expected: {
+        survivorVersion: versionOf(anna.customerId),
+        mergedVersion: versionOf(older.customerId),
+      },
+    })
+
+    const summary = await completeAccountClosure(database.db, {
+      requestId: anna.closureId,
+      staffAccountId: anna.staffAccountId,
+    })
+
+    expect(summary.mergedRecordsAnonymised).toBe(1)
+    const merged = await database.db
+      .selectFrom('customers')
+      .select(['given_name', 'family_name', 'status', 'merged_into_id'])
+      .where('id', '=', older.customerId)
+      .executeTakeFirstOrThrow()
+    expect(merged).toEqual({
+      given_name: 'Closed',
+      family_name: 'account',
+      status: 'merged',
+      merged_into_id: anna.customerId,
+    })
+    const accounts = await database.db
+      .selectFrom('accounts')
+      .select(['email', 'password_hash'])
+      .where('email', 'ilike', older.email)
+      .execute()
+    expect(accounts).toEqual([])
+    const audit = await database.db
+      .selectFrom('customer_merges')
+      .select('duplicate_before')
+      .where('merged_id', '=', older.customerId)
+      .executeTakeFirstOrThrow()
+    expect(JSON.stringify(audit.duplicate_before)).not.toContain('Annie')
   })
 
   it('ends every session: the old cookies no longer sign in, nor does the old address', async () => {
@@ -538,6 +591,7 @@ describe('completeAccountClosure (staff)', () => {
           order_shipping_addresses_anonymised: 1,
           delivery_recipients_removed: 1,
           consent_withdrawn: 2,
+          merged_records_anonymised: 0,
         },
       },
       {

@@ -4,6 +4,8 @@ import { loader as accountLoader } from '#app/routes/account._index.tsx'
 import { loader as exportLoader } from '#app/routes/account.export.tsx'
 import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { type CustomerDataExport, DATA_EXPORT_NOTES, exportCustomerData } from '#db/data-export.ts'
+import { mergeCustomers } from '#db/customer-merge.ts'
+import { createCustomer } from '#db/customers.ts'
 import { countQueries } from '#db/query-count.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
@@ -14,6 +16,7 @@ import {
   sessionCookieFor,
   signedInCustomer,
   thrownResponse,
+  uniqueEmail,
 } from '#test/support/fixtures.ts'
 import { createOrder } from '#test/orders/order-fixtures.ts'
 import { createTicket, useUploadsDir } from '#test/tickets/ticket-fixtures.ts'
@@ -60,6 +63,7 @@ const EXPORTED_AS = {
   notification_deliveries: 'notificationDeliveries',
   record_history: 'history',
   record_access_log: 'accessLog',
+  customer_merges: 'merges',
 } as const
 type CustomerTable = keyof typeof EXPORTED_AS
 
@@ -68,6 +72,8 @@ const NOT_CUSTOMER_DATA: Record<string, string> = {
   topics: 'the list of topics, the same for everyone',
   service_targets: 'our promised response times, the same for everyone',
   staff_members: 'our staff; they appear in the export by display name only',
+  canned_replies: 'reply templates our staff write, the same for everyone',
+  staff_changes: 'changes to our staff accounts',
   kysely_migration: 'schema bookkeeping',
   kysely_migration_lock: 'schema bookkeeping',
 }
@@ -108,6 +114,7 @@ function customerRows(customerId: string): Record<CustomerTable, RawBuilder<bool
     notification_deliveries: own,
     record_history: own,
     record_access_log: own,
+    customer_merges: sql<boolean>`survivor_id = ${customerId}`,
   }
 }
 
@@ -151,6 +158,7 @@ function exportedCounts(document: CustomerDataExport): Record<CustomerTable, num
     notification_deliveries: document.notificationDeliveries.length,
     record_history: document.history.length,
     record_access_log: document.accessLog.length,
+    customer_merges: document.merges.length,
   }
 }
 
@@ -171,6 +179,31 @@ async function count(run: () => Promise<unknown>): Promise<number> {
   return queries
 }
 
+/** A second record of the same person, merged into this one by a supervisor. */
+async function mergeDuplicateInto(survivorId: string): Promise<string> {
+  const supervisor = await createStaffAccount(database.db, { role: 'supervisor' })
+  const email = uniqueEmail('anna-old')
+  const duplicate = await createCustomer(
+    database.db,
+    { givenName: 'Anna', familyName: 'Berg', email },
+    { kind: 'system' },
+    'import',
+  )
+  const versions = await database.db
+    .selectFrom('customers')
+    .select(['id', 'version'])
+    .where('id', 'in', [survivorId, duplicate.id])
+    .execute()
+  const versionOf = (id: string) => versions.find((row) => row.id === id)?.version ?? 0
+  await mergeCustomers(database.db, {
+    survivorId,
+    mergedId: duplicate.id,
+    staffAccountId: supervisor.accountId,
+    expected: { survivorVersion: versionOf(survivorId), mergedVersion: versionOf(duplicate.id) },
+  })
+  return email
+}
+
 describe('exportCustomerData', () => {
   it('accounts for every table of the schema: exported, or named as holding no customer data', async () => {
     const { rows } = await sql<{ table_name: string }>`
@@ -183,6 +216,7 @@ describe('exportCustomerData', () => {
 
   it('holds every row of every table the customer has rows in, and no internal notes', async () => {
     const anna = await customerWithEverything(database.db)
+    const mergedEmail = await mergeDuplicateInto(anna.customerId)
     const where = customerRows(anna.customerId)
     const expected = {} as Record<CustomerTable, number>
     for (const table of Object.keys(EXPORTED_AS) as CustomerTable[]) {
@@ -201,7 +235,7 @@ describe('exportCustomerData', () => {
 
     // Figures the fixture made, so a count query that matched nothing would not pass either.
     expect(document.emails.map((email) => email.email).sort()).toEqual(
-      [anna.email, anna.extraEmail].sort(),
+      [anna.email, anna.extraEmail, mergedEmail].sort(),
     )
     expect(document.phones.map((phone) => phone.e164)).toEqual([anna.phone])
     expect(document.addresses.map((address) => [address.label, address.removed])).toEqual([
@@ -461,9 +495,9 @@ describe('SQL statements per request', () => {
       accountLoader(routeArgs(getRequest('/account', { cookie: plain.cookie }))),
     )
 
-    // The session check, one statement for each of the 24 tables read (the wordings are joined to
+    // The session check, one statement for each of the 25 tables read (the wordings are joined to
     // the ledger rows that name them), and the history row.
-    expect({ exportRich, exportPlain }).toEqual({ exportRich: 26, exportPlain: 26 })
+    expect({ exportRich, exportPlain }).toEqual({ exportRich: 27, exportPlain: 27 })
     // The session check, the open closure request, and the last download.
     expect({ pageRich, pagePlain }).toEqual({ pageRich: 3, pagePlain: 3 })
   })
