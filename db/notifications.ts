@@ -24,6 +24,8 @@ export type NotificationTemplate =
   | 'ticket_status_changed'
   | 'ticket_replied'
   | 'marketing_message'
+  /** Staff corrected the customer's details or an address (db/ticket-links.ts). */
+  | 'record_corrected'
 
 export type NotificationEntityType = 'order' | 'request' | 'ticket'
 

@@ -71,7 +71,8 @@ test('an agent finds Anna by a misspelt name, answers her ticket, and Anna sees 
 
   await anna.goto('/history')
   const views = anna.getByRole('region', { name: 'Who looked at my record' })
-  await expect(views.getByText(`${AGENT_NAME} opened your full record`)).toBeVisible()
+  // .first(): the workspace spec's agent may have opened her record too.
+  await expect(views.getByText(`${AGENT_NAME} opened your full record`).first()).toBeVisible()
   await customerContext.close()
 
   expect(problems).toEqual([])

@@ -46,6 +46,7 @@ const ticketPayload = z.object({
   ticketNumber: z.string().min(1).max(32),
   status: z.enum(ticketStatuses),
 })
+const correctionPayload = z.object({ part: z.enum(['details', 'address']) })
 const marketingPayload = z.object({
   subject: z.string().min(1).max(200),
   /** Plain text; paragraphs separated by blank lines. */
@@ -122,6 +123,20 @@ export function renderNotification(
         ],
         action: { label: t(`messages:email.${template}.action`), link },
         sms: t(`messages:email.${template}.sms`, { ...values, link }),
+      }
+    }
+    case 'record_corrected': {
+      // Says what was corrected, not the new values: the message may go by SMS or to an
+      // address the customer no longer reads, and the history page shows the change itself.
+      const parsed = correctionPayload.safeParse(payload)
+      if (!parsed.success) return null
+      const key = `messages:email.record_corrected.${parsed.data.part}` as const
+      const link = `${appUrl}/history`
+      return {
+        subject: t(`${key}.subject`),
+        paragraphs: [greeting, t(`${key}.body`), t('messages:email.record_corrected.notYou')],
+        action: { label: t('messages:email.record_corrected.action'), link },
+        sms: t(`${key}.sms`, { link }),
       }
     }
     case 'marketing_message': {

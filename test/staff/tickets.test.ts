@@ -240,7 +240,9 @@ describe('the staff ticket view', () => {
         }),
       ),
     )
-    expect(counted.queries).toBeLessThanOrEqual(5)
+    // The thread plus the customer panel beside it; ticket-workspace.test.ts proves the count
+    // stays the same however much the customer's record holds.
+    expect(counted.queries).toBeLessThanOrEqual(18)
   })
 
   it('sends a public reply the customer sees, moves the status and queues a notification', async () => {
