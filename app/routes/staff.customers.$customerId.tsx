@@ -1,8 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { MergedNotice } from '#app/components/staff/merge-notice.tsx'
+import { linkClass } from '#app/components/forms.tsx'
 import {
   Customer360Consent,
   Customer360Deliveries,
@@ -14,6 +16,7 @@ import {
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { notFound } from '#app/lib/http.server.ts'
 import { getConsentState, listConsentLedger } from '#db/consent.ts'
+import { getMergedInto } from '#db/customer-merge.ts'
 import { getCustomerProfile } from '#db/customers.ts'
 import { getDatabase } from '#db/database.ts'
 import { listCustomerHistory } from '#db/history.ts'
@@ -70,6 +73,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ])
   // Only a record that exists is logged as viewed: an unknown id leaves no trace in anyone's log.
   if (!profile) throw notFound()
+  // A merged record still opens (old links lead here), pointing at the record that survived.
+  const mergedInto = profile.status === 'merged' ? await getMergedInto(db, customerId) : null
   await recordRecordView(db, { customerId, staffAccountId: user.id, page: 'customer_360' })
 
   const name = profile.preferredName ?? profile.givenName
@@ -79,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         page: t('customer360.pageTitle', { name: `${name} ${profile.familyName}` }),
       }),
       profile,
+      mergedInto,
       waiting: {
         requests: openRequests.filter((item) =>
           (REQUEST_STATUSES_WAITING_ON_US as readonly string[]).includes(item.status),
@@ -116,7 +122,13 @@ export default function Customer360Route() {
         <p className="text-slate-700">
           {t('customer360.customerNumber', { number: profile.customerNumber })}
         </p>
+        <p>
+          <Link to={`/staff/customers/${profile.id}/as-customer`} className={linkClass}>
+            {t('viewAsCustomer.link')}
+          </Link>
+        </p>
       </header>
+      <MergedNotice survivor={loaded.mergedInto} />
       <Customer360Waiting requests={loaded.waiting.requests} tickets={loaded.waiting.tickets} />
       <Customer360Profile profile={profile} />
       <Customer360Lists

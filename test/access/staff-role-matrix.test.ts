@@ -2,13 +2,39 @@ import { type LoaderFunctionArgs } from '@remix-run/node'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { loader as searchLoader } from '#app/routes/staff._index.tsx'
 import { loader as customer360Loader } from '#app/routes/staff.customers.$customerId.tsx'
+import { loader as viewAsCustomerLoader } from '#app/routes/staff.customers.$customerId_.as-customer.tsx'
+import { loader as metricsLoader } from '#app/routes/staff.metrics.tsx'
 import {
   action as ticketAction,
   loader as ticketLoader,
 } from '#app/routes/staff.tickets.$ticketNumber.tsx'
 import { action as targetsAction, loader as targetsLoader } from '#app/routes/staff.targets.tsx'
 import { loader as queueLoader } from '#app/routes/staff.tickets._index.tsx'
+import { action as adminAction, loader as adminLoader } from '#app/routes/staff.admin._index.tsx'
+import {
+  action as memberAction,
+  loader as memberLoader,
+} from '#app/routes/staff.admin.staff.$accountId.tsx'
+import {
+  action as wordingsAction,
+  loader as wordingsLoader,
+} from '#app/routes/staff.admin.wordings.tsx'
+import {
+  action as cannedAction,
+  loader as cannedLoader,
+} from '#app/routes/staff.canned-replies.tsx'
+import {
+  action as mergeAction,
+  loader as mergeLoader,
+} from '#app/routes/staff.duplicates.$survivorId.$mergedId.tsx'
+import { loader as duplicatesLoader } from '#app/routes/staff.duplicates._index.tsx'
+import { createCustomer } from '#db/customers.ts'
+import { createCannedReply } from '#db/canned-replies.ts'
+import { latestWordingVersion } from '#db/consent-wordings.ts'
+import { inviteStaff } from '#db/staff-admin.ts'
 import { targetSubjects } from '#db/service-targets.ts'
+import { addCustomerAddress } from '#db/customer-contacts.ts'
+import { createRequest } from '#db/requests.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
@@ -18,6 +44,7 @@ import {
   routeArgs,
   sessionCookieFor,
   signedInCustomer,
+  uniqueEmail,
 } from '#test/support/fixtures.ts'
 import { answerOf, createTicket } from '#test/tickets/ticket-fixtures.ts'
 
@@ -90,7 +117,312 @@ function targetsForm(): Record<string, string> {
   return form
 }
 
+/** The ticket workspace's records: a default address, a paid order, a request, a sent message. */
+async function workspaceRecords(target: Omit<Target, 'extra'>): Promise<Record<string, string>> {
+  const actor = { kind: 'system' as const }
+  const address = await addCustomerAddress(database.db, {
+    customerId: target.customerId,
+    actor,
+    channel: 'system',
+    address: {
+      label: null,
+      recipient: 'Anna Berg',
+      line1: 'Götgatan 12',
+      line2: null,
+      city: 'Stockholm',
+      region: null,
+      postalCode: '118 46',
+      countryCode: 'SE',
+    },
+  })
+  const order = await database.db
+    .insertInto('orders')
+    .values({
+      customer_id: target.customerId,
+      status: 'paid',
+      currency: 'SEK',
+      subtotal_minor: 100,
+      total_minor: 100,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const request = await createRequest(database.db, {
+    customerId: target.customerId,
+    actor,
+    channel: 'system',
+    kind: 'repair',
+    subject: 'Kettle',
+    details: {},
+  })
+  const outbox = await database.db
+    .insertInto('notification_outbox')
+    .values({
+      customer_id: target.customerId,
+      topic: 'service',
+      template: 'ticket_replied',
+      payload: JSON.stringify({ ticketNumber: target.ticketNumber, status: 'open' }),
+      status: 'sent',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const delivery = await database.db
+    .insertInto('notification_deliveries')
+    .values({
+      outbox_id: outbox.id,
+      customer_id: target.customerId,
+      channel: 'email',
+      topic: 'service',
+      outcome: 'sent',
+      subject: 'We answered you',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return {
+    addressId: address.id,
+    orderId: order.id,
+    requestId: request.id,
+    deliveryId: String(delivery.id),
+  }
+}
+
+/** A staff member for the admin pages to act on; `deactivated` or `invited` when asked. */
+async function staffMemberFor(state: 'active' | 'deactivated' | 'invited') {
+  if (state === 'invited') {
+    const inviter = await createStaffAccount(database.db, { role: 'admin' })
+    const invitation = await inviteStaff(database.db, {
+      email: uniqueEmail('invited'),
+      displayName: 'Ivy Invited',
+      role: 'agent',
+      actorId: inviter.accountId,
+    })
+    return { staffId: invitation.accountId }
+  }
+  const member = await createStaffAccount(database.db, { role: 'agent', displayName: 'Ola Other' })
+  if (state === 'deactivated') {
+    await database.db
+      .updateTable('staff_members')
+      .set({ deactivated_at: new Date() })
+      .where('account_id', '=', member.accountId)
+      .execute()
+  }
+  return { staffId: member.accountId }
+}
+
+const postToMember = (fields: Record<string, string>) => (cookie: string | null, target: Target) =>
+  memberAction(
+    routeArgs(formRequest(`/staff/admin/staff/${target.extra.staffId}`, fields, { cookie }), {
+      accountId: target.extra.staffId ?? '',
+    }),
+  )
+
+async function cannedReplyFor(): Promise<Record<string, string>> {
+  const author = await createStaffAccount(database.db, { role: 'supervisor' })
+  const reply = await createCannedReply(database.db, {
+    title: `Matrix ${uniqueEmail('reply')}`,
+    language: 'en',
+    body: 'Hello {{customerName}}',
+    staffAccountId: author.accountId,
+  })
+  return { replyId: reply.id }
+}
+
+const postCanned =
+  (fields: (target: Target) => Record<string, string>) => (cookie: string | null, target: Target) =>
+    cannedAction(routeArgs(formRequest('/staff/canned-replies', fields(target), { cookie })))
+
+// Admin pages (staff, consent wordings) and the supervisors' canned replies.
+const adminAndCannedEntries: Entry[] = [
+  {
+    route: 'GET /staff/admin',
+    minimumRole: 'admin',
+    call: load(adminLoader, () => '/staff/admin'),
+  },
+  {
+    route: 'POST /staff/admin',
+    intent: 'invite',
+    minimumRole: 'admin',
+    call: (cookie) =>
+      adminAction(
+        routeArgs(
+          formRequest(
+            '/staff/admin',
+            { email: uniqueEmail('invitee'), displayName: 'New Colleague', role: 'agent' },
+            { cookie },
+          ),
+        ),
+      ),
+    redirectsTo: () => '/staff/admin?saved=invited',
+  },
+  {
+    route: 'GET /staff/admin/staff/:accountId',
+    minimumRole: 'admin',
+    setup: () => staffMemberFor('active'),
+    call: load(
+      memberLoader,
+      (target) => `/staff/admin/staff/${target.extra.staffId}`,
+      (target) => ({ accountId: target.extra.staffId ?? '' }),
+    ),
+  },
+  ...(
+    [
+      ['rename', 'active', { displayName: 'Ola Renamed' }, 'renamed'],
+      ['role', 'active', { role: 'supervisor' }, 'role'],
+      ['deactivate', 'active', {}, 'deactivated'],
+      ['reactivate', 'deactivated', {}, 'reactivated'],
+      ['resend', 'invited', {}, 'resent'],
+    ] as const
+  ).map(([intent, state, fields, saved]): Entry => ({
+    route: 'POST /staff/admin/staff/:accountId',
+    intent,
+    minimumRole: 'admin',
+    setup: () => staffMemberFor(state),
+    // A fresh member has no recorded changes yet: version 0. (The invited one has one.)
+    call: (cookie, target) =>
+      postToMember({ intent, version: state === 'invited' ? '1' : '0', ...fields })(cookie, target),
+    redirectsTo: (target) => `/staff/admin/staff/${target.extra.staffId}?saved=${saved}`,
+  })),
+  {
+    route: 'GET /staff/admin/wordings',
+    minimumRole: 'admin',
+    call: load(wordingsLoader, () => '/staff/admin/wordings'),
+  },
+  {
+    route: 'POST /staff/admin/wordings',
+    intent: 'add',
+    minimumRole: 'admin',
+    setup: async () => ({
+      version: String(await latestWordingVersion(database.db, 'events', 'en')),
+    }),
+    call: (cookie, target) =>
+      wordingsAction(
+        routeArgs(
+          formRequest(
+            '/staff/admin/wordings',
+            {
+              intent: 'add',
+              topic: 'events',
+              language: 'en',
+              body: 'Invite me to events near me.',
+              basedOnVersion: target.extra.version ?? '0',
+            },
+            { cookie },
+          ),
+        ),
+      ),
+    redirectsTo: () => '/staff/admin/wordings?saved=added',
+  },
+  {
+    route: 'GET /staff/canned-replies',
+    minimumRole: 'supervisor',
+    call: load(cannedLoader, () => '/staff/canned-replies'),
+  },
+  {
+    route: 'POST /staff/canned-replies',
+    intent: 'create',
+    minimumRole: 'supervisor',
+    call: postCanned(() => ({
+      intent: 'create',
+      title: `Matrix ${uniqueEmail('new')}`,
+      language: 'en',
+      body: 'Hello',
+    })),
+    redirectsTo: () => '/staff/canned-replies?saved=created',
+  },
+  {
+    route: 'POST /staff/canned-replies',
+    intent: 'update',
+    minimumRole: 'supervisor',
+    setup: cannedReplyFor,
+    call: postCanned((target) => ({
+      intent: 'update',
+      id: target.extra.replyId ?? '',
+      version: '1',
+      title: `Matrix ${uniqueEmail('edited')}`,
+      language: 'en',
+      body: 'Hello again',
+    })),
+    redirectsTo: () => '/staff/canned-replies?saved=updated',
+  },
+  {
+    route: 'POST /staff/canned-replies',
+    intent: 'archive',
+    minimumRole: 'supervisor',
+    setup: cannedReplyFor,
+    call: postCanned((target) => ({
+      intent: 'archive',
+      id: target.extra.replyId ?? '',
+      version: '1',
+    })),
+    redirectsTo: () => '/staff/canned-replies?saved=archived',
+  },
+]
+
+/** A second record of the target's customer, to compare with it or merge into it. */
+async function duplicateOf(target: Omit<Target, 'extra'>): Promise<Record<string, string>> {
+  const duplicate = await createCustomer(
+    database.db,
+    { givenName: 'Ana', familyName: 'Berg', email: uniqueEmail('ana.berg') },
+    { kind: 'system' },
+    'system',
+  )
+  const versions = await database.db
+    .selectFrom('customers')
+    .select(['id', 'version'])
+    .where('id', 'in', [target.customerId, duplicate.id])
+    .execute()
+  const versionOf = (id: string) => String(versions.find((row) => row.id === id)?.version ?? '')
+  return {
+    duplicateId: duplicate.id,
+    survivorVersion: versionOf(target.customerId),
+    mergedVersion: versionOf(duplicate.id),
+  }
+}
+
+// Possible duplicates and merging them: supervisors.
+const mergeEntries: Entry[] = [
+  {
+    route: 'GET /staff/duplicates',
+    minimumRole: 'supervisor',
+    call: load(duplicatesLoader, () => '/staff/duplicates'),
+  },
+  {
+    route: 'GET /staff/duplicates/:survivorId/:mergedId',
+    minimumRole: 'supervisor',
+    setup: duplicateOf,
+    call: load(
+      mergeLoader,
+      (target) => `/staff/duplicates/${target.customerId}/${target.extra.duplicateId}`,
+      (target) => ({ survivorId: target.customerId, mergedId: target.extra.duplicateId ?? '' }),
+    ),
+  },
+  {
+    route: 'POST /staff/duplicates/:survivorId/:mergedId',
+    intent: 'merge',
+    minimumRole: 'supervisor',
+    setup: duplicateOf,
+    call: (cookie, target) =>
+      mergeAction(
+        routeArgs(
+          formRequest(
+            `/staff/duplicates/${target.customerId}/${target.extra.duplicateId}`,
+            {
+              intent: 'merge',
+              survivorVersion: target.extra.survivorVersion ?? '',
+              mergedVersion: target.extra.mergedVersion ?? '',
+            },
+            { cookie },
+          ),
+          { survivorId: target.customerId, mergedId: target.extra.duplicateId ?? '' },
+        ),
+      ),
+    redirectsTo: (target) =>
+      `/staff/duplicates/${target.customerId}/${target.extra.duplicateId}?saved=merged`,
+  },
+]
+
 const matrix: Entry[] = [
+  ...adminAndCannedEntries,
+  ...mergeEntries,
   {
     route: 'GET /staff/targets',
     minimumRole: 'agent',
@@ -105,11 +437,25 @@ const matrix: Entry[] = [
   },
   { route: 'GET /staff', minimumRole: 'agent', call: load(searchLoader, () => '/staff?q=Berg') },
   {
+    route: 'GET /staff/metrics',
+    minimumRole: 'supervisor',
+    call: load(metricsLoader, () => '/staff/metrics'),
+  },
+  {
     route: 'GET /staff/customers/:customerId',
     minimumRole: 'agent',
     call: load(
       customer360Loader,
       (target) => `/staff/customers/${target.customerId}`,
+      (target) => ({ customerId: target.customerId }),
+    ),
+  },
+  {
+    route: 'GET /staff/customers/:customerId/as-customer',
+    minimumRole: 'agent',
+    call: load(
+      viewAsCustomerLoader,
+      (target) => `/staff/customers/${target.customerId}/as-customer?page=profile`,
       (target) => ({ customerId: target.customerId }),
     ),
   },
@@ -161,6 +507,82 @@ const matrix: Entry[] = [
       intent: 'priority',
       priority: 'high',
       version: await ticketVersion(target.ticketId),
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'details',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async () => ({
+      intent: 'details',
+      version: '1',
+      legalNameEditable: '1',
+      givenName: 'Annika',
+      familyName: 'Berg',
+      language: 'en',
+      timeZone: 'UTC',
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'address',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async (target) => ({
+      intent: 'address',
+      addressId: target.extra.addressId ?? '',
+      version: '1',
+      recipient: 'Anna Berg',
+      line1: 'Götgatan 14',
+      postalCode: '118 46',
+      city: 'Stockholm',
+      countryCode: 'SE',
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'orderStatus',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async (target) => ({
+      intent: 'orderStatus',
+      orderId: target.extra.orderId ?? '',
+      toStatus: 'packed',
+      version: '1',
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'requestStatus',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async (target) => ({
+      intent: 'requestStatus',
+      requestId: target.extra.requestId ?? '',
+      toStatus: 'in_review',
+      version: '1',
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'link',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async (target) => ({
+      intent: 'link',
+      target: `order:${target.extra.orderId ?? ''}`,
+      version: await ticketVersion(target.ticketId),
+    })),
+  },
+  {
+    route: 'POST /staff/tickets/:ticketNumber',
+    intent: 'resend',
+    minimumRole: 'agent',
+    setup: workspaceRecords,
+    call: postToTicket(async (target) => ({
+      intent: 'resend',
+      deliveryId: target.extra.deliveryId ?? '',
     })),
   },
 ]
