@@ -25,3 +25,26 @@ export const NewPasswordSchema = z
 
 /** Forms that ask for an address only (forgot password, sign-in by link). */
 export const EmailOnlySchema = z.object({ email: EmailSchema })
+
+/**
+ * A password chosen through an emailed link (reset, claiming a record, a staff invitation): the
+ * link's token, the password and its confirmation. `invalidLink` is the key shown for a missing
+ * or oversized token.
+ */
+export function tokenPasswordSchema(
+  invalidLink: 'auth:errors.linkInvalid' | 'auth:errors.resetLinkInvalid',
+) {
+  return z
+    .object({
+      token: z.string({ required_error: invalidLink }).max(200, invalidLink),
+      password: NewPasswordSchema,
+      confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
+    })
+    .refine((value) => value.password === value.confirmPassword, {
+      message: 'auth:errors.passwordsDiffer',
+      path: ['confirmPassword'],
+    })
+}
+
+/** Passwords never travel back to the browser in an error response. */
+export const passwordFields = ['password', 'confirmPassword']

@@ -10,9 +10,8 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import { claimWithPassword, previewClaim } from '#app/auth/invitation.server.ts'
-import { NewPasswordSchema } from '#app/auth/schemas.ts'
+import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { startSession } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import {
@@ -30,20 +29,8 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 // The token is the authority: there is no account to sign in with yet. Opening the link only
 // shows the form; the account is opened by the POST, for the record the token was issued for.
 
-const ClaimSchema = z
-  .object({
-    token: z
-      .string({ required_error: 'auth:errors.linkInvalid' })
-      .max(200, 'auth:errors.linkInvalid'),
-    password: NewPasswordSchema,
-    confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
-  })
-  .refine((value) => value.password === value.confirmPassword, {
-    message: 'auth:errors.passwordsDiffer',
-    path: ['confirmPassword'],
-  })
-
-const hideFields = ['password', 'confirmPassword']
+const ClaimSchema = tokenPasswordSchema('auth:errors.linkInvalid')
+const hideFields = passwordFields
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get('token')

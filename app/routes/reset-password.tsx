@@ -10,7 +10,6 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import {
   buttonClass,
   ErrorList,
@@ -20,26 +19,13 @@ import {
   linkClass,
 } from '#app/components/forms.tsx'
 import { isPasswordResetTokenUsable, resetPassword } from '#app/auth/password-reset.server.ts'
-import { NewPasswordSchema } from '#app/auth/schemas.ts'
+import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { endSession } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 
-const ResetPasswordSchema = z
-  .object({
-    token: z
-      .string({ required_error: 'auth:errors.resetLinkInvalid' })
-      .max(200, 'auth:errors.resetLinkInvalid'),
-    password: NewPasswordSchema,
-    confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
-  })
-  .refine((value) => value.password === value.confirmPassword, {
-    message: 'auth:errors.passwordsDiffer',
-    path: ['confirmPassword'],
-  })
-
-// Passwords never travel back to the browser in an error response.
-const hideFields = ['password', 'confirmPassword']
+const ResetPasswordSchema = tokenPasswordSchema('auth:errors.resetLinkInvalid')
+const hideFields = passwordFields
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get('token')

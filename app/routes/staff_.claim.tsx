@@ -10,9 +10,8 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import { hashPassword } from '#app/auth/password.server.ts'
-import { NewPasswordSchema } from '#app/auth/schemas.ts'
+import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { startSession } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import {
@@ -32,20 +31,8 @@ import { claimStaffInvitation, describeStaffInvitation } from '#db/staff-admin.t
 // in with yet), so this page has no staff guard. Opening the link only shows the form; the
 // password is set by the POST, for the account the token was issued for.
 
-const ClaimSchema = z
-  .object({
-    token: z
-      .string({ required_error: 'auth:errors.linkInvalid' })
-      .max(200, 'auth:errors.linkInvalid'),
-    password: NewPasswordSchema,
-    confirmPassword: z.string({ required_error: 'auth:errors.confirmRequired' }),
-  })
-  .refine((value) => value.password === value.confirmPassword, {
-    message: 'auth:errors.passwordsDiffer',
-    path: ['confirmPassword'],
-  })
-
-const hideFields = ['password', 'confirmPassword']
+const ClaimSchema = tokenPasswordSchema('auth:errors.linkInvalid')
+const hideFields = passwordFields
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get('token')
