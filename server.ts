@@ -7,9 +7,10 @@ import { type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { getEnv } from '#app/lib/env.server.ts'
 import { runInRequestScope } from '#app/lib/request-scope.server.ts'
+import { csrfGuard } from '#app/server/csrf.ts'
 import { healthRoutes } from '#app/server/health.ts'
 import { requestLog } from '#app/server/request-log.ts'
-import { securityHeaders } from '#app/server/security-headers.ts'
+import { cspNonceOf, securityHeaders } from '#app/server/security-headers.ts'
 import { installGracefulShutdown } from '#app/server/shutdown.ts'
 import { prepareDatabase } from '#app/server/startup.ts'
 import { flushPendingMail } from '#app/mail/mailer.server.ts'
@@ -29,7 +30,7 @@ function log(message: string) {
 async function main() {
   // Validated here, not on the first request: a production server with the development session
   // secret or without APP_URL refuses to start instead of failing each page later.
-  const { PORT: port } = getEnv()
+  const { PORT: port, appUrl } = getEnv()
   const db = await prepareDatabase()
   // The notification worker shares this process's database (the only way with the embedded
   // one); RUN_WORKER=false leaves it to separate `npm run worker` processes.
@@ -62,12 +63,14 @@ async function main() {
   })
 
   app.disable('x-powered-by')
-  app.use(securityHeaders())
+  app.use(securityHeaders({ development: !isProduction }))
   app.use(requestLog())
   app.use((_req, _res, next) => runInRequestScope(next))
   // Answered here, before Remix and the static files, so probes stay cheap and work even when
   // the app build is broken.
   app.use(healthRoutes(db, { isShuttingDown: shutdown.isShuttingDown }))
+  // Before Remix and anything else that acts on a POST; reads are never checked.
+  app.use(csrfGuard({ appOrigin: new URL(appUrl).origin }))
 
   if (viteDevServer) {
     app.use(viteDevServer.middlewares)
@@ -86,6 +89,7 @@ async function main() {
       build: viteDevServer
         ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
         : await loadProductionBuild(),
+      getLoadContext: (req, res) => ({ cspNonce: cspNonceOf(res), clientIp: req.ip ?? null }),
     }),
   )
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream'
 import {
+  type AppLoadContext,
   createReadableStreamFromReadable,
   type EntryContext,
   type HandleErrorFunction,
@@ -9,6 +10,7 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { createRenderI18n, remixI18next } from '#app/i18n/i18next.server.ts'
+import { NonceProvider } from '#app/lib/nonce.ts'
 
 // Single Fetch rejects streamed loader data still pending after this long; the render is aborted
 // a second later so a slow promise cannot hold a connection open.
@@ -19,19 +21,26 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
   // Crawlers and no-JS clients need the complete document; browsers get the shell early.
   const readyEvent = isbot(request.headers.get('user-agent')) ? 'onAllReady' : 'onShellReady'
   const locale = await remixI18next.getLocale(request)
   const i18n = await createRenderI18n(locale)
+  // Made per request by server.ts, which also sends it in the Content-Security-Policy. Every
+  // inline script of the page needs it: React's streaming ones, Remix's, and root's <Scripts>.
+  const nonce = loadContext.cspNonce
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <I18nextProvider i18n={i18n}>
-        <RemixServer context={remixContext} url={request.url} />
-      </I18nextProvider>,
+      <NonceProvider value={nonce}>
+        <I18nextProvider i18n={i18n}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </I18nextProvider>
+      </NonceProvider>,
       {
+        nonce,
         [readyEvent]() {
           shellRendered = true
           const body = new PassThrough()

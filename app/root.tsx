@@ -20,6 +20,7 @@ import { getOptionalUser } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { AppShell } from '#app/components/layout/app-shell.tsx'
 import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { useNonce } from '#app/lib/nonce.ts'
 import { type PublicUser } from '#app/lib/user.ts'
 import tailwindHref from '#app/tailwind.css?url'
 
@@ -70,6 +71,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation()
   const locale = rootData?.locale ?? i18n.language
   useChangeLanguage(locale)
+  // The Content-Security-Policy only runs inline scripts that carry this request's nonce.
+  const nonce = useNonce()
 
   return (
     <html lang={locale} dir={i18n.dir(locale)} className="h-full">
@@ -81,8 +84,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full bg-slate-50 text-slate-900 antialiased">
         <AppShell user={rootData?.user ?? null}>{children}</AppShell>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
