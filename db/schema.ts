@@ -230,6 +230,14 @@ export interface Orders {
   version: Generated<number>
 }
 
+export interface RateLimits {
+  bucket: string
+  key: string
+  hits: number
+  blocked_until: Timestamp | null
+  expires_at: Timestamp
+}
+
 export interface RecordAccessLog {
   id: GeneratedAlways<number>
   customer_id: string
@@ -411,6 +419,7 @@ export interface DB {
   order_events: OrderEvents
   order_lines: OrderLines
   orders: Orders
+  rate_limits: RateLimits
   record_access_log: RecordAccessLog
   record_history: RecordHistory
   request_events: RequestEvents

@@ -5,11 +5,11 @@ import { useTranslation } from 'react-i18next'
 import {
   buttonClass,
   ErrorList,
-  FormAlert,
   inputClass,
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
+import { FormAlertWithRetry } from './rate-limit-alert.tsx'
 import { EmailOnlySchema } from './schemas.ts'
 
 /**
@@ -62,7 +62,7 @@ export function EmailLinkRequestPage({
         <p className="text-slate-700">{t(`${texts}.intro`)}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        <FormAlert id={form.errorId} errors={form.errors} />
+        <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <div className="space-y-1">
           <label htmlFor={fields.email.id} className={labelClass}>
             {t(`${texts}.email`)}

@@ -8,12 +8,12 @@ import type { AccountKind } from '#db/accounts.ts'
 import {
   buttonClass,
   ErrorList,
-  FormAlert,
   inputClass,
   labelClass,
   linkClass,
   Notice,
 } from '#app/components/forms.tsx'
+import { FormAlertWithRetry } from './rate-limit-alert.tsx'
 import { SignInSchema } from './schemas.ts'
 import type { signInAction, signInLoader } from './sign-in.server.ts'
 
@@ -51,7 +51,7 @@ export function SignInPage({ kind }: { kind: AccountKind }) {
       {resetDone ? <Notice>{t('signIn.resetDone')}</Notice> : null}
 
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        <FormAlert id={form.errorId} errors={form.errors} />
+        <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
 
         <div className="space-y-1">

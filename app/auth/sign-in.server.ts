@@ -5,6 +5,12 @@ import { type AccountKind, findAccountForSignIn } from '#db/accounts.ts'
 import { type Database, getDatabase } from '#db/database.ts'
 import { homeFor } from './guards.server.ts'
 import { verifyAgainstDummy, verifyPassword } from './password.server.ts'
+import {
+  checkRateLimit,
+  clearSignInFailures,
+  TOO_MANY_ATTEMPTS,
+  tooManyAttempts,
+} from './rate-limit.server.ts'
 import { safeRedirect } from './safe-redirect.ts'
 import { SignInSchema } from './schemas.ts'
 import { getOptionalUser, startSession } from './session.server.ts'
@@ -52,7 +58,7 @@ export async function signInLoader(request: Request, kind: AccountKind) {
   )
 }
 
-export async function signInAction(request: Request, kind: AccountKind) {
+export async function signInAction(request: Request, kind: AccountKind, clientIp: string | null) {
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: SignInSchema })
   // The password never travels back to the browser; the email stays as it was typed.
@@ -61,13 +67,30 @@ export async function signInAction(request: Request, kind: AccountKind) {
     return data(submission.reply({ hideFields }), { status: 400 })
   }
 
-  const accountId = await authenticate(await getDatabase(), { ...submission.value, kind })
+  const db = await getDatabase()
+  // Counted before the password is checked, so parallel guesses cannot slip in ahead of the
+  // count. While limited the password is not checked at all: the answer is the same for a
+  // known and an unknown address, and for a right and a wrong password.
+  const limit = await checkRateLimit(db, {
+    action: 'signIn',
+    email: submission.value.email,
+    clientIp,
+  })
+  if (limit.limited) {
+    return tooManyAttempts(
+      submission.reply({ formErrors: [TOO_MANY_ATTEMPTS], hideFields }),
+      limit.retryAfterSeconds,
+    )
+  }
+
+  const accountId = await authenticate(db, { ...submission.value, kind })
   if (!accountId) {
     return data(submission.reply({ formErrors: ['auth:errors.invalidCredentials'], hideFields }), {
       status: 400,
     })
   }
 
+  await clearSignInFailures(db, submission.value.email, clientIp)
   const headers = await startSession(request, accountId)
   return redirect(safeRedirect(submission.value.redirectTo, homeFor({ kind })), { headers })
 }

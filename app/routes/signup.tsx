@@ -11,14 +11,21 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { homeFor } from '#app/auth/guards.server.ts'
+import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { EmailSchema, NewPasswordSchema } from '#app/auth/schemas.ts'
+import {
+  limitAttempt,
+  rateLimitHeaders,
+  TOO_MANY_ATTEMPTS,
+  tooManyAttempts,
+} from '#app/auth/rate-limit.server.ts'
+import { FormAlertWithRetry } from '#app/auth/rate-limit-alert.tsx'
 import { getOptionalUser } from '#app/auth/session.server.ts'
 import { SIGN_UP_VERIFICATION_TTL_MINUTES, signUp } from '#app/auth/signup.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import {
   buttonClass,
   ErrorList,
-  FormAlert,
   inputClass,
   labelClass,
   linkClass,
@@ -43,6 +50,9 @@ const SignUpSchema = z.object({
 // The password never travels back to the browser in an error response.
 const hideFields = ['password']
 
+// Carries Retry-After from a limited request to the client.
+export const headers = rateLimitHeaders
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await getOptionalUser(request)
   if (user) throw redirect(homeFor(user), { headers })
@@ -63,12 +73,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   )
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: SignUpSchema })
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), {
+    schema: withPasswordPolicy(SignUpSchema),
+  })
   if (submission.status !== 'success') {
     return data(submission.reply({ hideFields }), { status: 400 })
   }
-  await signUp(submission.value)
+  const limit = await limitAttempt({
+    action: 'signUp',
+    email: submission.value.email,
+    clientIp: context.clientIp ?? null,
+  })
+  // As on /forgot-password: a client over its limit is told so; an address over its limit gets
+  // the usual answer and no mail (sign-up mails either a link or a "you already have an
+  // account" note, so telling would reveal nothing new, and sending would flood the inbox).
+  if (limit.limited && limit.by === 'client') {
+    return tooManyAttempts(
+      submission.reply({ formErrors: [TOO_MANY_ATTEMPTS], hideFields }),
+      limit.retryAfterSeconds,
+    )
+  }
+  if (!limit.limited) await signUp(submission.value)
   // The same answer whether or not the address is known, so this form cannot be used to find
   // out who our customers are. A redirect, so reloading the page does not sign up again.
   return redirect('/signup?sent=1')
@@ -122,7 +148,7 @@ function SignUpForm() {
         <p className="text-slate-700">{t('signUp.intro')}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        <FormAlert id={form.errorId} errors={form.errors} />
+        <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="space-y-1">
             <label htmlFor={fields.givenName.id} className={labelClass}>

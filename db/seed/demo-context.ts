@@ -157,6 +157,7 @@ function emptyRows(): DemoRows {
     order_events: [],
     order_lines: [],
     orders: [],
+    rate_limits: [],
     record_access_log: [],
     record_history: [],
     request_events: [],

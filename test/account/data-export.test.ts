@@ -74,6 +74,7 @@ const NOT_CUSTOMER_DATA: Record<string, string> = {
   staff_members: 'our staff; they appear in the export by display name only',
   canned_replies: 'reply templates our staff write, the same for everyone',
   staff_changes: 'changes to our staff accounts',
+  rate_limits: 'short-lived attempt counters, keyed by email or client address, not by customer',
   kysely_migration: 'schema bookkeeping',
   kysely_migration_lock: 'schema bookkeeping',
 }
