@@ -3,12 +3,14 @@ import {
   type AppLoadContext,
   createReadableStreamFromReadable,
   type EntryContext,
+  type HandleDataRequestFunction,
   type HandleErrorFunction,
 } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
+import { hasSessionCookie } from '#app/auth/session.server.ts'
 import { createRenderI18n, remixI18next } from '#app/i18n/i18next.server.ts'
 import { NonceProvider } from '#app/lib/nonce.ts'
 
@@ -66,6 +68,14 @@ export default async function handleRequest(
     )
     setTimeout(abort, streamTimeout + 1_000)
   })
+}
+
+// Root's loader marks a signed-in person's pages no-store, but the data of a client-side
+// navigation usually comes without root's loader (`?_routes=`), and with it without that header.
+// Every data answer to a browser holding a session cookie is marked here instead.
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  if (hasSessionCookie(request)) response.headers.set('Cache-Control', 'no-store')
+  return response
 }
 
 export const handleError: HandleErrorFunction = (error, { request }) => {

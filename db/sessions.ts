@@ -33,6 +33,34 @@ declare module 'lucia' {
 // A header is whatever the client sends; the column has no limit, so we impose one.
 const USER_AGENT_MAX_LENGTH = 512
 
+/** A staff session ends after this long without a request (ASVS 3.3.2, level 2). */
+export const STAFF_SESSION_IDLE_MINUTES = 30
+/** A staff session ends this long after sign-in, however active (ASVS 3.3.2, level 2). */
+export const STAFF_SESSION_ABSOLUTE_HOURS = 12
+/**
+ * `last_seen_at` is written at most this often per session, so a busy page does not write on
+ * every request. The idle limit is measured from it, so it can end a session up to this much
+ * early, never late.
+ */
+export const LAST_SEEN_PRECISION_SECONDS = 60
+
+/**
+ * Whether the session row (joined with its account) may still be used: not past its sliding
+ * expiry, and for staff neither idle too long nor too old. Raw SQL, because the same condition
+ * serves a select, an update and a delete; all use the database's clock, so app servers' clocks
+ * never matter.
+ */
+const sessionIsLive = sql<boolean>`(
+  sessions.expires_at > now()
+  and (
+    accounts.kind = 'customer'
+    or (
+      sessions.last_seen_at > now() - make_interval(mins => ${STAFF_SESSION_IDLE_MINUTES})
+      and sessions.created_at > now() - make_interval(hours => ${STAFF_SESSION_ABSOLUTE_HOURS})
+    )
+  )
+)`
+
 /**
  * The stored form of a session id. Only this is written, so a copy of the table (a backup, a
  * leak, a read-only SQL injection) holds nothing a browser could present as a cookie.
@@ -67,7 +95,38 @@ export class KyselySessionAdapter implements Adapter {
     sessionId: string,
   ): Promise<[session: DatabaseSession | null, user: DatabaseUser | null]> {
     const db = await this.#db()
+    const id = hashSessionId(sessionId)
+    // One statement, so validating stays one round trip: the data-modifying CTEs run whether or
+    // not the select reads them. All three parts see the same snapshot, and a row is either live
+    // (touched, returned) or not (deleted), never both.
     const row = await db
+      // A dead session is deleted at once: an ended staff session cannot be revived, and its
+      // browser is sent to sign in (Lucia blanks the cookie when we return nothing).
+      .with('ended', (qb) =>
+        qb
+          .deleteFrom('sessions')
+          .using('accounts')
+          .whereRef('accounts.id', '=', 'sessions.account_id')
+          .where('sessions.id', '=', id)
+          .where(sql<boolean>`not ${sessionIsLive}`)
+          .returning('sessions.id'),
+      )
+      // Activity, for the staff idle limit and the devices list; throttled (see the constant).
+      .with('touched', (qb) =>
+        qb
+          .updateTable('sessions')
+          .from('accounts')
+          .set({ last_seen_at: sql<Date>`now()` })
+          .whereRef('accounts.id', '=', 'sessions.account_id')
+          .where('sessions.id', '=', id)
+          .where(sessionIsLive)
+          .where(
+            'sessions.last_seen_at',
+            '<',
+            sql<Date>`now() - make_interval(secs => ${LAST_SEEN_PRECISION_SECONDS})`,
+          )
+          .returning('sessions.id'),
+      )
       .selectFrom('sessions')
       .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
       .leftJoin('staff_members', 'staff_members.account_id', 'accounts.id')
@@ -90,9 +149,9 @@ export class KyselySessionAdapter implements Adapter {
         'staff_members.role',
         'staff_members.deactivated_at',
       ])
-      .where('sessions.id', '=', hashSessionId(sessionId))
+      .where('sessions.id', '=', id)
       // Filtered here as well as by Lucia, so the adapter never hands out an expired session.
-      .where('sessions.expires_at', '>', sql<Date>`now()`)
+      .where(sessionIsLive)
       .executeTakeFirst()
     if (!row) return [null, null]
 
@@ -160,7 +219,7 @@ export class KyselySessionAdapter implements Adapter {
 
   async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
     const db = await this.#db()
-    // Lucia extends a session only when it is used, so this is also when it was last seen.
+    // Lucia extends a session only when it is used, so it was also seen now.
     await db
       .updateTable('sessions')
       .set({ expires_at: expiresAt, last_seen_at: sql<Date>`now()` })

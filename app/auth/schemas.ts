@@ -17,7 +17,11 @@ export const SignInSchema = z.object({
   redirectTo: z.string().optional(),
 })
 
-/** Length only: composition rules make passwords weaker in practice (NIST SP 800-63B). */
+/**
+ * Length only: composition rules make passwords weaker in practice (NIST SP 800-63B). The
+ * common-password list is checked on the server only (`withPasswordPolicy` in
+ * password-policy.server.ts), so the browser bundle does not carry it.
+ */
 export const NewPasswordSchema = z
   .string({ required_error: 'auth:errors.newPasswordRequired' })
   .min(12, 'auth:errors.passwordTooShort')

@@ -36,6 +36,14 @@ function readSessionId(request: Request): string | null {
 }
 
 /**
+ * Whether the browser holds a session cookie, valid or not, without asking the database: enough
+ * to mark a response as never to be stored (a stale cookie is blanked on its next page anyway).
+ */
+export function hasSessionCookie(request: Request): boolean {
+  return readSessionId(request) !== null
+}
+
+/**
  * Who is signed in, if anyone. The headers must be passed on in the response: they carry the
  * cookie with a renewed expiry (sliding sessions), or a blank one that removes a dead session's
  * cookie from the browser.

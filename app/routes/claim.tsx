@@ -11,6 +11,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { claimWithPassword, previewClaim } from '#app/auth/invitation.server.ts'
+import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { startSession } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -53,7 +54,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ClaimSchema })
+  const submission = parseWithZod(await request.formData(), {
+    schema: withPasswordPolicy(ClaimSchema),
+  })
   if (submission.status !== 'success') {
     return data({ result: submission.reply({ hideFields }), refused: null }, { status: 400 })
   }

@@ -18,6 +18,7 @@ import {
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
+import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { isPasswordResetTokenUsable, resetPassword } from '#app/auth/password-reset.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { endSession } from '#app/auth/session.server.ts'
@@ -40,7 +41,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema })
+  const submission = parseWithZod(await request.formData(), {
+    schema: withPasswordPolicy(ResetPasswordSchema),
+  })
   if (submission.status !== 'success') {
     return data(submission.reply({ hideFields }), { status: 400 })
   }

@@ -10,6 +10,7 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { startSession } from '#app/auth/session.server.ts'
@@ -56,7 +57,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ClaimSchema })
+  const submission = parseWithZod(await request.formData(), {
+    schema: withPasswordPolicy(ClaimSchema),
+  })
   if (submission.status !== 'success') {
     return data({ result: submission.reply({ hideFields }), refused: false }, { status: 400 })
   }
