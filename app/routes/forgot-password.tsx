@@ -1,10 +1,8 @@
-import { parseWithZod } from '@conform-to/zod'
 import {
   type ActionFunctionArgs,
   data,
   type LoaderFunctionArgs,
   type MetaFunction,
-  redirect,
 } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import {
@@ -12,13 +10,8 @@ import {
   requestPasswordReset,
 } from '#app/auth/password-reset.server.ts'
 import { EmailLinkRequestPage } from '#app/auth/email-link-request-page.tsx'
-import {
-  limitAttempt,
-  rateLimitHeaders,
-  TOO_MANY_ATTEMPTS,
-  tooManyAttempts,
-} from '#app/auth/rate-limit.server.ts'
-import { EmailOnlySchema } from '#app/auth/schemas.ts'
+import { rateLimitHeaders } from '#app/auth/rate-limit.server.ts'
+import { emailLinkRequestAction } from '#app/auth/email-link-request.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 
@@ -38,29 +31,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: EmailOnlySchema })
-  if (submission.status !== 'success') {
-    return data(submission.reply(), { status: 400 })
-  }
-  const { email } = submission.value
-  const limit = await limitAttempt({
-    action: 'passwordReset',
-    email,
-    clientIp: context.clientIp ?? null,
+  return emailLinkRequestAction(request, context, {
+    limit: 'passwordReset',
+    send: requestPasswordReset,
+    sentPath: '/forgot-password?sent=1',
   })
-  // Too many from this client: say so, which tells nothing about any account. Too many for this
-  // address: answer as if sent and send nothing, since saying so would only confirm what the
-  // asker already knows, and a real owner already has the earlier mails.
-  if (limit.limited && limit.by === 'client') {
-    return tooManyAttempts(
-      submission.reply({ formErrors: [TOO_MANY_ATTEMPTS] }),
-      limit.retryAfterSeconds,
-    )
-  }
-  if (!limit.limited) await requestPasswordReset(email)
-  // The same answer whether or not the address has an account, so this form cannot be used to
-  // find out who our customers are. A redirect, so reloading the page does not send again.
-  return redirect('/forgot-password?sent=1')
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
