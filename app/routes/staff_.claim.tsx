@@ -1,5 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
-import { getZodConstraint, parseWithZod } from '@conform-to/zod'
+import { parseWithZod } from '@conform-to/zod'
 import {
   type ActionFunctionArgs,
   data,
@@ -8,21 +7,15 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
+import { SetPasswordForm } from '#app/auth/set-password-form.tsx'
 import { startSession } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import {
-  buttonClass,
-  ErrorList,
-  FormAlert,
-  inputClass,
-  labelClass,
-  linkClass,
-} from '#app/components/forms.tsx'
+import { linkClass } from '#app/components/forms.tsx'
 import { TokenResultPage } from '#app/components/profile/token-page.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
@@ -104,15 +97,7 @@ function LinkNotUsable() {
 
 function ClaimForm({ token, email, name }: { token: string; email: string; name: string }) {
   const actionData = useActionData<typeof action>()
-  const navigation = useNavigation()
   const { t } = useTranslation('admin')
-  const [form, fields] = useForm({
-    lastResult: actionData?.result,
-    constraint: getZodConstraint(ClaimSchema),
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: ClaimSchema }),
-    shouldRevalidate: 'onBlur',
-  })
-  const hintId = `${fields.password.id}-hint`
 
   return (
     <section className="mx-auto max-w-md space-y-6">
@@ -124,42 +109,16 @@ function ClaimForm({ token, email, name }: { token: string; email: string; name:
         <dt className="font-medium">{t('claim.email')}</dt>
         <dd>{email}</dd>
       </dl>
-      <Form method="post" className="space-y-4" {...getFormProps(form)}>
-        <FormAlert id={form.errorId} errors={form.errors} />
-        <input type="hidden" name={fields.token.name} value={token} />
-        <div className="space-y-1">
-          <label htmlFor={fields.password.id} className={labelClass}>
-            {t('claim.password')}
-          </label>
-          <p id={hintId} className="text-sm text-slate-600">
-            {t('claim.passwordHint')}
-          </p>
-          <input
-            {...getInputProps(fields.password, {
-              type: 'password',
-              value: false,
-              ariaDescribedBy: hintId,
-            })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={fields.confirmPassword.id} className={labelClass}>
-            {t('claim.confirm')}
-          </label>
-          <input
-            {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
-        </div>
-        <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
-          {t('claim.submit')}
-        </button>
-      </Form>
+      <SetPasswordForm
+        token={token}
+        lastResult={actionData?.result}
+        texts={{
+          password: t('claim.password'),
+          passwordHint: t('claim.passwordHint'),
+          confirm: t('claim.confirm'),
+          submit: t('claim.submit'),
+        }}
+      />
     </section>
   )
 }
