@@ -419,18 +419,18 @@ describe('double submission', () => {
     expect(uploads.fileCount() - filesBefore).toBe(1)
   })
 
-  it('opens one ticket for the same form posted twice at the same time', async () => {
+  it('opens one ticket for the same form posted 20 times at the same time', async () => {
     const anna = await signedInCustomer(database.db)
     const fields = newTicketFields()
     const before = await ticketRowCounts(database.db)
 
-    const answers = await Promise.all([
-      postNewTicket(anna, fields, [{ name: 'lid.png', bytes: PNG_BYTES }]),
-      postNewTicket(anna, fields, [{ name: 'lid.png', bytes: PNG_BYTES }]),
-      postNewTicket(anna, fields, [{ name: 'lid.png', bytes: PNG_BYTES }]),
-    ])
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        postNewTicket(anna, fields, [{ name: 'lid.png', bytes: PNG_BYTES }]),
+      ),
+    )
 
-    expect(answers.map((answer) => answer.status)).toEqual([302, 302, 302])
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(302))
     expect(new Set(answers.map((answer) => answer.location)).size).toBe(1)
     const after = await ticketRowCounts(database.db)
     expect(after.tickets - before.tickets).toBe(1)
