@@ -516,6 +516,7 @@ async function insertMessage(
     .executeTakeFirst()
   if (!message) throw new DuplicateSubmission()
   if (values.attachments.length > 0) {
+    await refuseOverQuota(trx, values.customerId, values.attachments)
     await trx
       .insertInto('ticket_attachments')
       .values(
@@ -532,6 +533,33 @@ async function insertMessage(
       .execute()
   }
   return message.id
+}
+
+/** What one customer may keep in attachments, all tickets together. */
+export const ATTACHMENT_QUOTA_BYTES = 100 * 1024 * 1024
+
+/**
+ * Uploads past the customer's quota are refused, so one account cannot fill our disk. The
+ * customer's row is locked first: two uploads at once are counted one after the other, not both
+ * against the same old total.
+ */
+async function refuseOverQuota(
+  trx: Kysely<DB>,
+  customerId: string,
+  attachments: readonly NewAttachment[],
+): Promise<void> {
+  // One statement: the lock, then the sum. NO KEY UPDATE, not UPDATE: the ticket and message
+  // rows inserted before hold KEY SHARE on the customer's row (their foreign keys), which FOR
+  // UPDATE would wait on, deadlocking two posts at once.
+  const { rows } = await sql<{ bytes: string | number }>`
+    with locked as (select id from customers where id = ${customerId} for no key update)
+    select coalesce(sum(size_bytes), 0) as bytes from ticket_attachments
+    where customer_id = (select id from locked)`.execute(trx)
+  const stored = Number(rows[0]?.bytes ?? 0)
+  const adding = attachments.reduce((sum, attachment) => sum + attachment.sizeBytes, 0)
+  if (stored + adding > ATTACHMENT_QUOTA_BYTES) {
+    throw new InvalidStateError('tickets:errors.quotaFull')
+  }
 }
 
 /** Joins the caller's transaction, or opens one. */

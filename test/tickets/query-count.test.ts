@@ -145,10 +145,10 @@ describe('SQL statements per request', () => {
       threadShort: 4, // + ticket, public messages with staff names, their attachments
       threadLong: 4,
       download: 2, // + the attachment, scoped through its ticket to the customer
-      // + earlier submission?; then ticket, message, attachments, events, history
-      openTicket: 7,
-      // + ticket found?, earlier submission?; lock, message, attachments, ticket, history
-      reply: 8,
+      // + earlier submission?; then ticket, message, quota, attachments, events, history
+      openTicket: 8,
+      // + ticket found?, earlier submission?; lock, message, quota, attachments, ticket, history
+      reply: 9,
       close: 6, // + ticket found?; lock, ticket, event, history
     })
   })

@@ -9,6 +9,7 @@ import {
   loader as threadLoader,
 } from '#app/routes/tickets.$ticketNumber.tsx'
 import { loader as downloadLoader } from '#app/routes/tickets.$ticketNumber.attachments.$attachmentId.tsx'
+import { ATTACHMENT_QUOTA_BYTES } from '#db/tickets.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import {
   createStaffAccount,
@@ -295,6 +296,42 @@ describe('opening a ticket', () => {
     })
     expect(await ticketRowCounts(database.db)).toEqual(before)
     expect(uploads.fileCount()).toBe(filesBefore)
+  })
+
+  it('refuses a file past the customer’s attachment quota and stores nothing', async () => {
+    const anna = await signedInCustomer(database.db)
+    const { ticketId } = await createTicket(database.db, anna)
+    const message = await database.db
+      .selectFrom('ticket_messages')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .executeTakeFirstOrThrow()
+    // What she already keeps: a few bytes short of the quota.
+    await database.db
+      .insertInto('ticket_attachments')
+      .values({
+        message_id: message.id,
+        customer_id: anna.customerId,
+        file_name: 'earlier.pdf',
+        content_type: 'application/pdf',
+        size_bytes: ATTACHMENT_QUOTA_BYTES - 10,
+        sha256: '0'.repeat(64),
+        storage_key: 'earlier-upload',
+      })
+      .execute()
+    const before = await ticketRowCounts(database.db)
+    const filesBefore = uploads.fileCount()
+
+    const answer = await postNewTicket(anna, newTicketFields(), [
+      { name: 'lid.png', bytes: PNG_BYTES },
+    ])
+
+    expect(answer.status).toBe(409)
+    expect(answer.data).toMatchObject({ error: { '': ['tickets:errors.quotaFull'] } })
+    expect(await ticketRowCounts(database.db)).toEqual(before)
+    expect(uploads.fileCount()).toBe(filesBefore)
+    // Without the file the same question goes through.
+    expect((await postNewTicket(anna, newTicketFields())).status).toBe(302)
   })
 
   it('refuses more than three files', async () => {
