@@ -30,7 +30,7 @@ function log(message: string) {
 async function main() {
   // Validated here, not on the first request: a production server with the development session
   // secret or without APP_URL refuses to start instead of failing each page later.
-  const { PORT: port, appUrl } = getEnv()
+  const { PORT: port, appUrl, TRUST_PROXY: trustProxy } = getEnv()
   const db = await prepareDatabase()
   // The notification worker shares this process's database (the only way with the embedded
   // one); RUN_WORKER=false leaves it to separate `npm run worker` processes.
@@ -63,6 +63,8 @@ async function main() {
   })
 
   app.disable('x-powered-by')
+  // req.ip and req.secure then come from the proxies' X-Forwarded-* headers, hop by hop.
+  if (trustProxy > 0) app.set('trust proxy', trustProxy)
   app.use(securityHeaders({ development: !isProduction }))
   app.use(requestLog())
   app.use((_req, _res, next) => runInRequestScope(next))

@@ -19,6 +19,12 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32).default(DEV_SESSION_SECRET),
   /** Secure cookies; by default on exactly when APP_URL is https. */
   COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  /**
+   * How many reverse proxies stand in front of the app. 0 trusts no X-Forwarded-* header, so a
+   * client cannot pick its own address; behind a load balancer set it, or every visitor shares
+   * the proxy's address (and its rate limits) and HSTS is never sent.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 })
 
 export type Env = z.infer<typeof schema> & {
