@@ -20,6 +20,12 @@ export const CLOSED_REQUEST_STATUSES: readonly RequestStatus[] = [
   'cancelled',
 ]
 
+/** Statuses in which the next move is ours: the 360's "waiting on us" and the metrics. */
+export const REQUEST_STATUSES_WAITING_ON_US = [
+  'submitted',
+  'in_review',
+] as const satisfies readonly RequestStatus[]
+
 /**
  * What staff may move a request to from each status. The customer's own moves (cancel while
  * submitted, answer while waiting) are narrower and checked by cancelRequest and answerRequest.

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from './schema.ts'
 import { targetRequestKinds } from './service-targets.ts'
-import type { RequestKind, RequestStatus } from './requests.ts'
+import { REQUEST_STATUSES_WAITING_ON_US, type RequestKind } from './requests.ts'
 import type { TicketStatus } from './tickets.ts'
 
 // Customer-side measures for supervisors: how long customers wait and how often one answer was
@@ -33,12 +33,6 @@ export const ageBuckets = [
   'overSevenDays',
 ] as const
 export type AgeBucket = (typeof ageBuckets)[number]
-
-/** Request statuses in which the next move is ours. */
-export const requestsWaitingOnUs = [
-  'submitted',
-  'in_review',
-] as const satisfies readonly RequestStatus[]
 
 export interface TimeFigures {
   /** How many tickets were measured; the median and p90 are null when none were. */
@@ -250,7 +244,7 @@ async function requestFigures(db: Kysely<DB>, now: Date): Promise<StaffMetrics['
       sql<number>`count(*) filter (where r.created_at
         + st.resolution_minutes * interval '1 minute' < ${now})`.as('pastTarget'),
     ])
-    .where('r.status', 'in', requestsWaitingOnUs)
+    .where('r.status', 'in', REQUEST_STATUSES_WAITING_ON_US)
     .where('r.created_at', '<=', now)
     .groupBy('r.kind')
     .execute()

@@ -24,7 +24,11 @@ import { isUuid } from '#db/ids.ts'
 import { listCustomerDeliveries } from '#db/notifications.ts'
 import { listCustomerOrders } from '#db/orders.ts'
 import { recordRecordView } from '#db/record-access.ts'
-import { listCustomerRequests, listOpenRequests } from '#db/requests.ts'
+import {
+  listCustomerRequests,
+  listOpenRequests,
+  REQUEST_STATUSES_WAITING_ON_US,
+} from '#db/requests.ts'
 import { listCustomerTickets, listOpenTickets } from '#db/tickets.ts'
 
 // The same first pages the customer's own list pages show, so staff and customer see one record.
@@ -34,7 +38,6 @@ const LEDGER_PAGE_SIZE = 20
 const DELIVERIES_PAGE_SIZE = 20
 
 // "The ball is with us": the customer waits for our move, not we for theirs.
-const REQUEST_STATUSES_WAITING_ON_US = ['submitted', 'in_review'] as const
 const TICKET_STATUSES_WAITING_ON_US = ['open'] as const
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
