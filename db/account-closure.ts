@@ -335,6 +335,14 @@ export async function completeAccountClosure(
         .where('account_id', '=', account.id)
         .executeTakeFirst()
       sessionsEnded = Number(sessions.numDeletedRows)
+      // The account stays (anonymised) for the history's sake; its authenticator secret, recovery
+      // codes and any sign-in half done are credentials of a person who has left.
+      await trx.deleteFrom('two_factor_secrets').where('account_id', '=', account.id).execute()
+      await trx
+        .deleteFrom('two_factor_recovery_codes')
+        .where('account_id', '=', account.id)
+        .execute()
+      await trx.deleteFrom('sign_in_challenges').where('account_id', '=', account.id).execute()
     }
     // Reset, verification and confirmation links would otherwise outlive the account, and their
     // payloads can carry addresses.

@@ -317,6 +317,16 @@ export interface Shipments {
   created_at: Generated<Timestamp>
 }
 
+export interface SignInChallenges {
+  token_hash: string
+  account_id: string
+  flow: 'password' | 'magic_link'
+  redirect_to: string | null
+  enrolled_at: Timestamp | null
+  created_at: Generated<Timestamp>
+  expires_at: Timestamp
+}
+
 export interface StaffChanges {
   id: GeneratedAlways<number>
   staff_account_id: string
@@ -400,6 +410,22 @@ export interface Topics {
   sort_order: number
 }
 
+export interface TwoFactorRecoveryCodes {
+  id: GeneratedAlways<number>
+  account_id: string
+  code_hash: string
+  created_at: Generated<Timestamp>
+  used_at: Timestamp | null
+}
+
+export interface TwoFactorSecrets {
+  account_id: string
+  secret_encrypted: string
+  enabled_at: Timestamp | null
+  last_used_step: number | null
+  created_at: Generated<Timestamp>
+}
+
 export interface DB {
   account_tokens: AccountTokens
   accounts: Accounts
@@ -427,6 +453,7 @@ export interface DB {
   service_targets: ServiceTargets
   sessions: Sessions
   shipments: Shipments
+  sign_in_challenges: SignInChallenges
   staff_changes: StaffChanges
   staff_members: StaffMembers
   ticket_attachments: TicketAttachments
@@ -434,4 +461,6 @@ export interface DB {
   ticket_messages: TicketMessages
   tickets: Tickets
   topics: Topics
+  two_factor_recovery_codes: TwoFactorRecoveryCodes
+  two_factor_secrets: TwoFactorSecrets
 }

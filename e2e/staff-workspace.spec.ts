@@ -1,4 +1,5 @@
 import { type Browser, expect, type Page, test } from '@playwright/test'
+import { enterStaffCode } from './support/staff-sign-in.ts'
 
 // Demo logins seeded into the e2e server (db/seed/demo-logins.ts). Every value written here
 // carries a unique suffix, so the other specs that use Anna, and this one run again, still find
@@ -13,6 +14,8 @@ async function signIn(page: Page, loginPath: '/login' | '/staff/login', email: s
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  // Staff give a code from their authenticator as well (2FA is required for staff).
+  if (loginPath === '/staff/login') await enterStaffCode(page, email)
   await expect(page).not.toHaveURL(/\/login/)
 }
 

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
+import { enterStaffCode } from './support/staff-sign-in.ts'
 
 // Demo logins seeded into the e2e server (db/seed/demo-logins.ts).
 const AGENT = 'agent@example.com'
@@ -11,6 +12,8 @@ async function signIn(page: Page, loginPath: '/login' | '/staff/login', email: s
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  // Staff give a code from their authenticator as well (2FA is required for staff).
+  if (loginPath === '/staff/login') await enterStaffCode(page, email)
 }
 
 test('an agent finds Anna by a misspelt name, answers her ticket, and Anna sees both the reply and the visit', async ({

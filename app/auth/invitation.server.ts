@@ -1,5 +1,5 @@
 import { type Kysely } from 'kysely'
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { sendMailInBackground } from '#app/mail/mailer.server.ts'
 import { claimInvitationMail } from '#app/mail/templates/claim-invitation.ts'
@@ -32,7 +32,7 @@ export async function createClaimInvitation(
   options: { customerId: string; actor: Actor },
 ): Promise<{ email: string }> {
   const invitation = await createInvitationToken(db, options)
-  const t = await remixI18next.getFixedT(invitation.language, 'auth')
+  const t = await getFixedTFor(invitation.language, 'auth')
   sendMailInBackground(
     claimInvitationMail({
       t,

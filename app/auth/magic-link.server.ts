@@ -1,6 +1,6 @@
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
-import { sendMailInBackground } from '#app/mail/mailer.server.ts'
+import { runInBackground, sendMail } from '#app/mail/mailer.server.ts'
 import { magicLinkMail } from '#app/mail/templates/magic-link.ts'
 import {
   consumeMagicLink,
@@ -17,24 +17,30 @@ export { MAGIC_LINK_TTL_MINUTES }
 /**
  * Emails a one-time sign-in link (15 minutes) to a customer's account that may sign in; for any
  * other address (unknown, staff, disabled, closed) does nothing. The caller answers the same
- * either way, and the mail goes out in the background so the time to answer does not differ.
+ * either way, and everything after the lookup (the token, the mail) happens after the answer, so
+ * the time to answer does not differ.
  */
 export async function requestMagicLink(email: string): Promise<void> {
   const db = await getDatabase()
   const account = await findAccountForMagicLink(db, email)
   if (!account) return
-  const token = await createMagicLinkToken(db, {
-    accountId: account.id,
-    customerId: account.customerId,
-  })
-  const t = await remixI18next.getFixedT(account.language, 'auth')
-  sendMailInBackground(
-    magicLinkMail({
-      t,
-      to: account.email,
-      link: `${getEnv().appUrl}/login/magic-link/confirm?${new URLSearchParams({ token })}`,
-      ttlMinutes: MAGIC_LINK_TTL_MINUTES,
-    }),
+  runInBackground(
+    async () => {
+      const token = await createMagicLinkToken(db, {
+        accountId: account.id,
+        customerId: account.customerId,
+      })
+      const t = await getFixedTFor(account.language, 'auth')
+      await sendMail(
+        magicLinkMail({
+          t,
+          to: account.email,
+          link: `${getEnv().appUrl}/login/magic-link/confirm?${new URLSearchParams({ token })}`,
+          ttlMinutes: MAGIC_LINK_TTL_MINUTES,
+        }),
+      )
+    },
+    { msg: 'magic link mail failed' },
   )
 }
 

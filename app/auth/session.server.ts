@@ -98,6 +98,24 @@ export async function startSession(request: Request, accountId: string): Promise
   return headers
 }
 
+/**
+ * A change of privilege (two-factor sign-in turned on or off): this browser gets a new session
+ * id, so an id copied before the change is worthless after it. With `endOthers`, every other
+ * session of the account ends too (turning 2FA on should also lock out whoever signed in
+ * without it).
+ */
+export async function rotateSession(
+  request: Request,
+  accountId: string,
+  options: { endOthers: boolean },
+): Promise<Headers> {
+  if (options.endOthers) {
+    forgetPerRequest('session:')
+    await getLucia().invalidateUserSessions(accountId)
+  }
+  return startSession(request, accountId)
+}
+
 /** Signs out this browser: ends its session and blanks its cookie. */
 export async function endSession(request: Request): Promise<Headers> {
   forgetPerRequest('session:')

@@ -30,7 +30,7 @@ export function SetPasswordForm({
     lastResult,
     constraint: getZodConstraint(schema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const hintId = `${fields.password.id}-hint`
 

@@ -28,7 +28,9 @@ export function SignInPage({ kind }: { kind: AccountKind }) {
     constraint: getZodConstraint(SignInSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
     shouldValidate: 'onSubmit',
-    shouldRevalidate: 'onBlur',
+    // Not 'onBlur' (on any form): after a refused submit, the click on the button blurred the
+    // field, the error above it vanished, the button moved up and the click missed it.
+    shouldRevalidate: 'onInput',
   })
   // The server never sends the password back, but after a submission without a page load the
   // browser still shows what was typed: clear it, so each try starts from an empty field.

@@ -13,7 +13,8 @@ import {
 } from './rate-limit.server.ts'
 import { safeRedirect } from './safe-redirect.ts'
 import { SignInSchema } from './schemas.ts'
-import { getOptionalUser, startSession } from './session.server.ts'
+import { getOptionalUser } from './session.server.ts'
+import { finishFirstFactor } from './two-factor-sign-in.server.ts'
 
 // The customer and the staff sign-in pages differ only in which kind of account they accept;
 // both routes call these.
@@ -91,6 +92,11 @@ export async function signInAction(request: Request, kind: AccountKind, clientIp
   }
 
   await clearSignInFailures(db, submission.value.email, clientIp)
-  const headers = await startSession(request, accountId)
-  return redirect(safeRedirect(submission.value.redirectTo, homeFor({ kind })), { headers })
+  // A session now, or (2FA) the code page first.
+  return finishFirstFactor(request, {
+    accountId,
+    kind,
+    flow: 'password',
+    redirectTo: submission.value.redirectTo ?? null,
+  })
 }

@@ -26,6 +26,7 @@ import {
 import { RequestStatusBadge } from '#app/components/requests/request-status.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { requireFound } from '#app/lib/http.server.ts'
+import { multiLine } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getOpenAccountClosure, requestAccountClosure } from '#db/account-closure.ts'
 import { findSignInAccount } from '#db/customer-contacts.ts'
@@ -39,7 +40,7 @@ const CloseAccountSchema = z.object({
   currentPassword: z
     .string({ required_error: 'account:errors.passwordRequired' })
     .max(1000, 'validation.tooLong'),
-  reason: z.string().trim().max(2000, 'validation.tooLong').optional(),
+  reason: multiLine(z.string().trim().max(2000, 'validation.tooLong')).optional(),
 })
 
 // The password never travels back to the browser in an error response.
@@ -107,6 +108,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title:
 export default function AccountRoute() {
   const { closure, lastExportAt, notice } = useLoaderData<typeof loader>()
   const { t } = useTranslation('account')
+  const { t: tSecurity } = useTranslation('security')
   const format = useFormat()
 
   return (
@@ -133,6 +135,29 @@ export default function AccountRoute() {
           <a href="/account/export" download className={`inline-block ${buttonClass}`}>
             {t('export.download')}
           </a>
+        </p>
+      </section>
+
+      <section aria-labelledby="change-password" className="space-y-3">
+        <h2 id="change-password" className="text-2xl font-semibold">
+          {t('password.title')}
+        </h2>
+        <p>{t('password.linkIntro')}</p>
+        <p>
+          <Link to="/account/password" className={linkClass}>
+            {t('password.link')}
+          </Link>
+        </p>
+      </section>
+
+      <section aria-labelledby="sign-in-security" className="space-y-3">
+        <h2 id="sign-in-security" className="text-2xl font-semibold">
+          {tSecurity('settings.title')}
+        </h2>
+        <p>
+          <Link to="/account/security" className={linkClass}>
+            {tSecurity('settings.accountLink')}
+          </Link>
         </p>
       </section>
 
@@ -193,7 +218,7 @@ function CloseAccount() {
     lastResult,
     constraint: getZodConstraint(CloseAccountSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: CloseAccountSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   // After a refused try the browser still shows the typed password: each try starts empty.
   const passwordRef = useRef<HTMLInputElement>(null)

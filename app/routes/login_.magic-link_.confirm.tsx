@@ -4,7 +4,6 @@ import {
   type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
-  redirect,
 } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -14,7 +13,7 @@ import {
   previewMagicLink,
   redeemMagicLink,
 } from '#app/auth/magic-link.server.ts'
-import { startSession } from '#app/auth/session.server.ts'
+import { finishFirstFactor } from '#app/auth/two-factor-sign-in.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass } from '#app/components/forms.tsx'
 import { TokenConfirmPage, TokenResultPage } from '#app/components/profile/token-page.tsx'
@@ -22,7 +21,7 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 
 // The link in the sign-in mail. Opening it only shows a button: a mail scanner that fetches
 // every link must not use it up (nor get a session). The POST uses the token up and starts a
-// new session, whatever session this browser had before.
+// new session, whatever session this browser had before (after the code, for 2FA accounts).
 
 const TokenSchema = z.object({ token: z.string().min(1).max(200) })
 
@@ -53,8 +52,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = TokenSchema.safeParse(Object.fromEntries(await request.formData()))
   const accountId = parsed.success ? await redeemMagicLink(parsed.data.token) : null
   if (!accountId) return data({ error: 'invalid' as const }, { status: 400 })
-  const headers = await startSession(request, accountId)
-  return redirect('/', { headers })
+  // A customer with 2FA still gives a code before the session starts.
+  return finishFirstFactor(request, {
+    accountId,
+    kind: 'customer',
+    flow: 'magic_link',
+    redirectTo: null,
+  })
 }
 
 // The address holds a working sign-in link: no browser or proxy cache may keep this page.

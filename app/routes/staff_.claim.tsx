@@ -5,7 +5,6 @@ import {
   type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
-  redirect,
 } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -13,7 +12,7 @@ import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { hashPassword } from '#app/auth/password.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
 import { SetPasswordForm } from '#app/auth/set-password-form.tsx'
-import { startSession } from '#app/auth/session.server.ts'
+import { finishFirstFactor } from '#app/auth/two-factor-sign-in.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass } from '#app/components/forms.tsx'
 import { TokenResultPage } from '#app/components/profile/token-page.tsx'
@@ -65,8 +64,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (outcome.status !== 'claimed') {
     return data({ result: submission.reply({ hideFields }), refused: true }, { status: 400 })
   }
-  const headers = await startSession(request, outcome.accountId)
-  return redirect('/staff?welcome=claimed', { headers })
+  // No session yet: staff set up the second sign-in step (2FA, required for staff) first.
+  return finishFirstFactor(request, {
+    accountId: outcome.accountId,
+    kind: 'staff',
+    flow: 'password',
+    redirectTo: '/staff?welcome=claimed',
+  })
 }
 
 // The address holds a working invitation: no browser or proxy cache may keep this page.

@@ -3,6 +3,7 @@ import * as domainSchema from './2026-11-23T00-00_domain-schema.ts'
 import * as notificationWorker from './2026-11-23T12-00_notification-worker.ts'
 import * as staffWorkspace from './2026-11-23T19-30_staff-workspace.ts'
 import * as rateLimits from './2026-11-23T21-00_rate-limits.ts'
+import * as twoFactor from './2026-11-23T22-30_two-factor.ts'
 
 // A static list rather than a folder scan, so migrations work the same under tsx and when
 // bundled. Names sort by their ISO date prefix; add new ones at the end.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T12-00_notification-worker': notificationWorker,
   '2026-11-23T19-30_staff-workspace': staffWorkspace,
   '2026-11-23T21-00_rate-limits': rateLimits,
+  '2026-11-23T22-30_two-factor': twoFactor,
 }

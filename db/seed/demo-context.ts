@@ -166,11 +166,14 @@ function emptyRows(): DemoRows {
     sessions: [],
     staff_changes: [],
     shipments: [],
+    sign_in_challenges: [],
     staff_members: [],
     ticket_attachments: [],
     ticket_events: [],
     ticket_messages: [],
     tickets: [],
     topics: [],
+    two_factor_recovery_codes: [],
+    two_factor_secrets: [],
   }
 }

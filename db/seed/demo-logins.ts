@@ -13,3 +13,9 @@ export const DEMO_STAFF_LOGINS: Record<StaffRole, { email: string; displayName: 
   supervisor: { email: 'supervisor@example.com', displayName: 'Kim Supervisor' },
   admin: { email: 'admin@example.com', displayName: 'Alex Admin' },
 }
+
+/**
+ * The authenticator secret (base32) of every demo staff account, so the demo and e2e can sign
+ * staff in (2FA is required for staff). DEMO ONLY: it is published in the README.
+ */
+export const DEMO_STAFF_TOTP_SECRET = 'DEMOONLYDEMOONLYDEMOONLYDEMOONLY'

@@ -1,10 +1,16 @@
 import { sql } from 'kysely'
 import { hashPassword } from '#app/auth/password.server.ts'
+import { encryptTotpKey, totpKeyFromBase32 } from '#app/auth/two-factor.server.ts'
 import type { Database } from '../database.ts'
-import { DEMO_PASSWORD } from './demo-logins.ts'
+import { DEMO_PASSWORD, DEMO_STAFF_LOGINS, DEMO_STAFF_TOTP_SECRET } from './demo-logins.ts'
 import { describeSummary, type SeedSummary } from './summary.ts'
 
-export { DEMO_CUSTOMER_LOGINS, DEMO_PASSWORD, DEMO_STAFF_LOGINS } from './demo-logins.ts'
+export {
+  DEMO_CUSTOMER_LOGINS,
+  DEMO_PASSWORD,
+  DEMO_STAFF_LOGINS,
+  DEMO_STAFF_TOTP_SECRET,
+} from './demo-logins.ts'
 export type { SeedSummary } from './summary.ts'
 
 /**
@@ -20,8 +26,38 @@ export async function seedDemo(db: Database): Promise<SeedSummary> {
   // Hashed once: every demo account shares the password, and argon2 is slow by design.
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   const { writeDemo } = await import('./demo-seed.ts')
-  const write = (trx: Database) => writeDemo(trx, { now: new Date(), passwordHash })
+  const write = async (trx: Database) => {
+    const summary = await writeDemo(trx, { now: new Date(), passwordHash })
+    await enableDemoStaffTwoFactor(trx)
+    return summary
+  }
   return db.isTransaction ? write(db) : db.transaction().execute(write)
+}
+
+/**
+ * The demo staff accounts get the published demo authenticator secret, encrypted like any other
+ * (so with this process's SESSION_SECRET: seed and serve with the same one).
+ */
+async function enableDemoStaffTwoFactor(db: Database): Promise<void> {
+  const emails = Object.values(DEMO_STAFF_LOGINS).map((login) => login.email)
+  const staff = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('kind', '=', 'staff')
+    .where('email', 'in', emails)
+    .execute()
+  if (staff.length === 0) return
+  const key = totpKeyFromBase32(DEMO_STAFF_TOTP_SECRET)
+  await db
+    .insertInto('two_factor_secrets')
+    .values(
+      staff.map(({ id }) => ({
+        account_id: id,
+        secret_encrypted: encryptTotpKey(key, id),
+        enabled_at: new Date(),
+      })),
+    )
+    .execute()
 }
 
 /**

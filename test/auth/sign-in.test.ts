@@ -15,6 +15,7 @@ import {
   getRequest,
   loaderArgs,
   PASSWORD,
+  sessionCookieFor,
   thrownResponse,
   uniqueEmail,
 } from '#test/support/fixtures.ts'
@@ -80,11 +81,13 @@ describe('sign-in', () => {
     expect((await userFor(secondCookie))?.id).toBe(accountId)
   })
 
-  it('signs staff in at /staff/login and sends them to the staff area', async () => {
+  it('takes a staff password at /staff/login, and sends them on to the second step', async () => {
     const { email } = await createStaffAccount(database.db)
     const response = await signIn(staffLogin, '/staff/login', { email, password: PASSWORD })
-    expect(response.headers.get('Location')).toBe('/staff')
-    expect((await userFor(cookieFrom(response)))?.displayName).toBe('Sam Agent')
+    // No session for the password alone: 2FA is required for staff (test/auth/two-factor.test.ts).
+    expect(response.headers.get('Location')).toBe('/staff/login/two-factor')
+    expect(response.headers.get('Set-Cookie')).toMatch(/^cmr_2fa=/)
+    expect(await userFor(cookieFrom(response))).toBeNull()
   })
 
   it('goes back to a safe redirectTo, and ignores one that leaves the site', async () => {
@@ -170,16 +173,11 @@ describe('sign-out', () => {
   })
 
   it('ends every session of the account with intent=all', async () => {
-    const { email, accountId } = await createStaffAccount(database.db)
+    const { accountId } = await createStaffAccount(database.db)
     const other = await createStaffAccount(database.db)
-    const cookies = await Promise.all(
-      [1, 2, 3].map(async () =>
-        cookieFrom(await signIn(staffLogin, '/staff/login', { email, password: PASSWORD })),
-      ),
-    )
-    const someoneElse = cookieFrom(
-      await signIn(staffLogin, '/staff/login', { email: other.email, password: PASSWORD }),
-    )
+    // Sessions straight from the fixture: staff sessions start only after the second step.
+    const cookies = await Promise.all([1, 2, 3].map(() => sessionCookieFor(accountId)))
+    const someoneElse = await sessionCookieFor(other.accountId)
 
     const response = await logout(
       actionArgs(formRequest('/logout', { intent: 'all' }, { cookie: cookies[0] })),
@@ -197,9 +195,10 @@ describe('sign-out', () => {
 })
 
 describe('guards', () => {
+  // Straight from the fixture: staff sessions start only after the second step (2FA).
   async function cookieForStaff(role: 'agent' | 'supervisor' | 'admin') {
-    const { email } = await createStaffAccount(database.db, { role })
-    return cookieFrom(await signIn(staffLogin, '/staff/login', { email, password: PASSWORD }))
+    const { accountId } = await createStaffAccount(database.db, { role })
+    return sessionCookieFor(accountId)
   }
 
   async function cookieForCustomer() {

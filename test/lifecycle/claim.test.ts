@@ -94,11 +94,11 @@ describe('inviting the owner of an existing record', () => {
     expect(arrived).toHaveLength(1)
     const mail = arrived[0]!
     expect(recipientOf(mail)).toBe(record.email)
-    // German falls back to English until German texts exist; the customer's language was asked.
-    expect(mail.subject).toBe('Open your customer portal account')
-    expect(mail.text).toContain('Hello Ingrid,')
-    expect(mail.text).toContain(`customer number ${record.customerNumber}`)
-    expect(mail.text).toContain('7 days')
+    // In the customer's language on record (German), whoever sent it.
+    expect(mail.subject).toBe('Eröffnen Sie Ihr Konto im Kundenportal')
+    expect(mail.text).toContain('Guten Tag Ingrid,')
+    expect(mail.text).toContain(`Kundennummer ${record.customerNumber}`)
+    expect(mail.text).toContain('7 Tage')
     const link = linkIn(mail, '/claim')
     expect(link.origin).toBe('http://localhost:3000')
 

@@ -1,11 +1,25 @@
+import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { type PublicUser } from '#app/lib/user.ts'
 
 export function UserMenu({ user }: { user: PublicUser }) {
   const { t } = useTranslation()
+  const { t: tAccount } = useTranslation('account')
+  const { t: tSecurity } = useTranslation('security')
   return (
-    <div className="flex items-center gap-3 text-sm">
+    <div className="flex flex-wrap items-center gap-3 text-sm">
       <span className="text-slate-700">{t('nav.signedInAs', { name: user.displayName })}</span>
+      {/* Customers reach it from /account; staff have no account page, so it is here for them. */}
+      {user.kind === 'staff' ? (
+        <>
+          <Link to="/staff/password" className="text-blue-700 underline hover:text-blue-900">
+            {tAccount('password.link')}
+          </Link>
+          <Link to="/staff/security" className="text-blue-700 underline hover:text-blue-900">
+            {tSecurity('settings.title')}
+          </Link>
+        </>
+      ) : null}
       {/* A plain form, not Remix's <Form>: signing out must work before or without JavaScript. */}
       <form method="post" action="/logout">
         <button
