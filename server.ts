@@ -2,13 +2,16 @@ import http from 'node:http'
 import { type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createRequestHandler } from '@remix-run/express'
 import { type ServerBuild } from '@remix-run/node'
 import express from 'express'
 import { getEnv } from '#app/lib/env.server.ts'
 import { runInRequestScope } from '#app/lib/request-scope.server.ts'
+import { bodyLimit } from '#app/server/body-limit.ts'
 import { csrfGuard } from '#app/server/csrf.ts'
+import { formBodiesOnly } from '#app/server/form-bodies.ts'
+import { databaseUnavailableHandler } from '#app/server/database-unavailable.ts'
 import { healthRoutes } from '#app/server/health.ts'
+import { remixHandler } from '#app/server/remix-handler.ts'
 import { requestLog } from '#app/server/request-log.ts'
 import { cspNonceOf, securityHeaders } from '#app/server/security-headers.ts'
 import { installGracefulShutdown } from '#app/server/shutdown.ts'
@@ -73,6 +76,10 @@ async function main() {
   app.use(healthRoutes(db, { isShuttingDown: shutdown.isShuttingDown }))
   // Before Remix and anything else that acts on a POST; reads are never checked.
   app.use(csrfGuard({ appOrigin: new URL(appUrl).origin }))
+  // Before anything reads a body: a body that is no HTML form is refused with 415, an oversized
+  // one with 413, neither parsed.
+  app.use(formBodiesOnly())
+  app.use(bodyLimit())
 
   if (viteDevServer) {
     app.use(viteDevServer.middlewares)
@@ -87,13 +94,15 @@ async function main() {
 
   app.all(
     '*',
-    createRequestHandler({
+    remixHandler({
       build: viteDevServer
         ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
         : await loadProductionBuild(),
       getLoadContext: (req, res) => ({ cspNonce: cspNonceOf(res), clientIp: req.ip ?? null }),
     }),
   )
+  // A database error that escapes Remix's own handling still gets the 503 page, not a 500.
+  app.use(databaseUnavailableHandler())
 
   server.on('error', (error) => {
     console.error('[server] Could not listen:', error.message)

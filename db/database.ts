@@ -42,10 +42,64 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   return openPglite(target.dataDir, target.loadDataDir)
 }
 
+const CONNECT_TIMEOUT_MS = 5_000
+
+// SQLSTATE classes and codes that mean "the server cannot be reached or is going away", not "this
+// statement is wrong": 08 connection exception, 57P01-57P03 admin/crash shutdown and not yet
+// accepting connections, 53300 too many connections.
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300'])
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
+// node-postgres reports a lost or closed connection, and a pool wait that timed out, by message
+// only (no code).
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'is not queryable',
+  'Client has encountered a connection error',
+]
+
+/**
+ * Whether an error means the database could not be reached (down, restarting, unreachable),
+ * so the request may simply be tried again shortly, rather than a bug or bad data. Follows
+ * `cause` and an AggregateError's errors (a host name resolving to several addresses).
+ */
+export function isDatabaseUnavailableError(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown }
+  if (typeof code === 'string') {
+    if (code.startsWith('08') && code.length === 5) return true
+    if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code)) return true
+  }
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) {
+    return true
+  }
+  if (
+    error instanceof AggregateError &&
+    error.errors.some((e) => isDatabaseUnavailableError(e, depth + 1))
+  ) {
+    return true
+  }
+  return cause !== undefined && isDatabaseUnavailableError(cause, depth + 1)
+}
+
 function openPostgres(url: string, poolSize = 10): OpenDatabase {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // While the database is down or every client is busy, a request waits at most this long for
+    // a connection and then fails (a 503 page), instead of queueing without end.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Finds a connection whose peer vanished without closing it (a failed-over host, a dropped
+    // network path), so the pool replaces it rather than a request hanging on it.
+    keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         typeParsers[oid] ??
@@ -58,6 +112,13 @@ function openPostgres(url: string, poolSize = 10): OpenDatabase {
     console.warn(
       JSON.stringify({ level: 'warn', msg: 'database pool error', error: error.message }),
     )
+  })
+  // The pool listens for errors only on idle clients. A checked-out client whose connection
+  // drops between two statements (a restart while a transaction awaits a password hash or a
+  // file) would emit an unhandled 'error' and end the process. Its next statement fails instead
+  // (a 503 for the request), and the pool discards it on release as no longer queryable.
+  pool.on('connect', (client) => {
+    client.on('error', () => {})
   })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: tallyQuery })
   return { db, engine: 'postgres', pglite: null, close: () => db.destroy() }

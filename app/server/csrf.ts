@@ -1,5 +1,5 @@
-import { type Request as ExpressRequest, type RequestHandler } from 'express'
-import { createRenderI18n, remixI18next } from '#app/i18n/i18next.server.ts'
+import { type RequestHandler } from 'express'
+import { errorPageHtml, languageRequest } from './error-page.ts'
 
 // Requests that only read. Everything else changes something and must come from our own pages.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -63,50 +63,14 @@ export function csrfGuard({ appOrigin }: CsrfGuardOptions): RequestHandler {
       next()
       return
     }
-    refusalPage(req, appOrigin).then((html) => {
+    errorPageHtml(languageRequest(req), {
+      title: 'errors.csrf.title',
+      body: 'errors.csrf.body',
+    }).then((html) => {
       res
         .status(403)
         .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
         .send(html)
     }, next)
   }
-}
-
-/** The refusal in the reader's language, chosen as for pages: the `lng` cookie, then the browser. */
-async function refusalPage(req: ExpressRequest, appOrigin: string): Promise<string> {
-  const headers = new Headers()
-  const cookie = req.get('Cookie')
-  const acceptLanguage = req.get('Accept-Language')
-  if (cookie) headers.set('Cookie', cookie)
-  if (acceptLanguage) headers.set('Accept-Language', acceptLanguage)
-  const locale = await remixI18next.getLocale(new Request(new URL('/', appOrigin), { headers }))
-  const i18n = await createRenderI18n(locale)
-  const t = i18n.getFixedT(locale, 'common')
-  const title = escapeHtml(t('errors.csrf.title'))
-  // No scripts and no styles: the page stays within the strict Content-Security-Policy.
-  return `<!doctype html>
-<html lang="${escapeHtml(locale)}" dir="${i18n.dir(locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-</head>
-<body>
-<main>
-<h1>${title}</h1>
-<p>${escapeHtml(t('errors.csrf.body'))}</p>
-<p><a href="/">${escapeHtml(t('errors.backHome'))}</a></p>
-</main>
-</body>
-</html>
-`
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
 }
