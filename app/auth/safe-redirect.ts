@@ -10,5 +10,9 @@ export function safeRedirect(
   if (to.includes('\\')) return fallback
   // Control characters (a newline, a tab) are stripped by URL parsers and can unmask a `//`.
   if (/\p{Cc}/u.test(to)) return fallback
-  return to
+  // A Location header carries bytes, not text: anything past ASCII (`/profil/é`) is sent
+  // percent-encoded, as a browser would, instead of failing the answer with a 500. A lone
+  // surrogate has no encoding at all.
+  if (/\p{Cs}/u.test(to)) return fallback
+  return to.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char))
 }

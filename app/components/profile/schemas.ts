@@ -5,20 +5,27 @@ import {
   isCountryCode,
   normalisePostalCode,
 } from '#app/lib/address-rules.ts'
+import { MAX_INTEGER, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 
 // The forms of "My details", shared by the browser (instant feedback) and the server (the check
 // that counts). Messages are translation keys, translated where they are shown.
 
 export const PROFILE_LANGUAGES = ['en', 'de', 'es'] as const
 
+/** The hidden version field of an edit form: an `integer` column, so never past its range. */
+const versionNumber = z
+  .number({ required_error: 'validation.invalidValue' })
+  .int()
+  .positive()
+  .max(MAX_INTEGER, TEXT_FIELD_ERRORS.numberTooLarge)
+
 const requiredText = (max: number, required = 'validation.required') =>
-  z.string({ required_error: required }).trim().min(1, required).max(max, 'validation.tooLong')
+  singleLine(
+    z.string({ required_error: required }).trim().min(1, required).max(max, 'validation.tooLong'),
+  )
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, 'validation.tooLong')
+  singleLine(z.string().trim().max(max, 'validation.tooLong'))
     .optional()
     .transform((value) => (value ? value : null))
 
@@ -29,7 +36,7 @@ const optionalText = (max: number) =>
 export function detailsSchema(isTimeZone: (value: string) => boolean = () => true) {
   return z.object({
     intent: z.literal('details'),
-    version: z.number({ required_error: 'validation.invalidValue' }).int().positive(),
+    version: versionNumber,
     givenName: requiredText(200, 'profile:errors.givenNameRequired'),
     familyName: requiredText(200, 'profile:errors.familyNameRequired'),
     preferredName: optionalText(200),
@@ -71,9 +78,7 @@ const addressObject = z.object({
   line2: optionalText(200),
   city: requiredText(100, 'profile:errors.cityRequired'),
   region: optionalText(100),
-  postalCode: z
-    .string()
-    .max(20, 'validation.tooLong')
+  postalCode: singleLine(z.string().max(20, 'validation.tooLong'))
     .optional()
     .transform((value) => (value?.trim() ? normalisePostalCode(value) : null)),
   countryCode: z
@@ -105,7 +110,7 @@ export const AddressSchema = addressObject.transform(checkForCountry)
 /** An edit of a stored address, made on the version the form shows. */
 export const AddressEditSchema = addressObject
   .extend({
-    version: z.number({ required_error: 'validation.invalidValue' }).int().positive(),
+    version: versionNumber,
   })
   .transform(checkForCountry)
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { multiLine, singleLine } from '#app/lib/text-fields.ts'
 // Type-only: erased from the browser bundle.
 import type { RequestKind } from '#db/requests.ts'
 
@@ -37,16 +38,19 @@ export function isCorrectableField(value: string | null | undefined): value is C
   return (CORRECTABLE_FIELDS as readonly (string | null | undefined)[]).includes(value)
 }
 
+// Multi-line: most of these are textareas; a one-line field says so with singleLine().
 function text(max: number, requiredKey = 'validation.required') {
-  return z
-    .string({ required_error: requiredKey })
-    .trim()
-    .min(1, requiredKey)
-    .max(max, 'validation.tooLong')
+  return multiLine(
+    z
+      .string({ required_error: requiredKey })
+      .trim()
+      .min(1, requiredKey)
+      .max(max, 'validation.tooLong'),
+  )
 }
 
 function optionalText(max: number) {
-  return z.string().trim().max(max, 'validation.tooLong').optional()
+  return multiLine(z.string().trim().max(max, 'validation.tooLong')).optional()
 }
 
 function choice<T extends readonly [string, ...string[]]>(values: T, requiredKey: string) {
@@ -58,7 +62,7 @@ const common = {
   idempotencyKey: z.string({ required_error: 'requests:errors.formExpired' }).uuid({
     message: 'requests:errors.formExpired',
   }),
-  subject: optionalText(200),
+  subject: singleLine(z.string().trim().max(200, 'validation.tooLong')).optional(),
 }
 
 const orderNumber = z
@@ -86,7 +90,13 @@ export const RepairFields = z.object({
   kind: z.literal('repair'),
   ...common,
   orderNumber: orderNumber.optional(),
-  product: text(200, 'requests:errors.productRequired'),
+  product: singleLine(
+    z
+      .string({ required_error: 'requests:errors.productRequired' })
+      .trim()
+      .min(1, 'requests:errors.productRequired')
+      .max(200, 'validation.tooLong'),
+  ),
   fault: text(2000, 'requests:errors.faultRequired'),
 })
 
@@ -95,7 +105,7 @@ export const DocumentFields = z.object({
   ...common,
   orderNumber: orderNumber.optional(),
   document: choice(DOCUMENT_TYPES, 'requests:errors.documentRequired'),
-  period: optionalText(100),
+  period: singleLine(z.string().trim().max(100, 'validation.tooLong')).optional(),
   notes: optionalText(2000),
 })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { multiLine, singleLine } from '#app/lib/text-fields.ts'
 // Type-only: erased from the browser bundle, which must not pull in the data layer.
 import type { TicketCategory, TicketStatus } from '#db/tickets.ts'
 
@@ -29,11 +30,13 @@ const IdempotencyKey = z
   .string({ required_error: 'tickets:errors.formExpired' })
   .uuid('tickets:errors.formExpired')
 
-const MessageBody = z
-  .string({ required_error: 'tickets:errors.messageRequired' })
-  .trim()
-  .min(1, 'tickets:errors.messageRequired')
-  .max(20_000, 'tickets:errors.messageTooLong')
+const MessageBody = multiLine(
+  z
+    .string({ required_error: 'tickets:errors.messageRequired' })
+    .trim()
+    .min(1, 'tickets:errors.messageRequired')
+    .max(20_000, 'tickets:errors.messageTooLong'),
+)
 
 /**
  * Checked again on the server by the bytes (type, size, count); the browser's check only saves
@@ -48,14 +51,17 @@ export const NewTicketSchema = z.object({
   category: z.enum(TICKET_CATEGORIES, {
     errorMap: () => ({ message: 'tickets:errors.categoryRequired' }),
   }),
-  subject: z
-    .string({ required_error: 'tickets:errors.subjectRequired' })
-    .trim()
-    .min(1, 'tickets:errors.subjectRequired')
-    .max(200, 'tickets:errors.subjectTooLong'),
+  subject: singleLine(
+    z
+      .string({ required_error: 'tickets:errors.subjectRequired' })
+      .trim()
+      .min(1, 'tickets:errors.subjectRequired')
+      .max(200, 'tickets:errors.subjectTooLong'),
+  ),
   message: MessageBody,
-  order: z.string().max(50).optional(),
-  request: z.string().max(50).optional(),
+  // Looked up by number: a NUL would reach the query.
+  order: singleLine(z.string().max(50)).optional(),
+  request: singleLine(z.string().max(50)).optional(),
   idempotencyKey: IdempotencyKey,
   [ATTACHMENTS_FIELD]: Attachments,
 })
@@ -80,7 +86,7 @@ export const RateSchema = z.object({
     .int('tickets:errors.ratingRequired')
     .min(1, 'tickets:errors.ratingRequired')
     .max(5, 'tickets:errors.ratingRequired'),
-  comment: z.string().trim().max(2000, 'tickets:errors.commentTooLong').optional(),
+  comment: multiLine(z.string().trim().max(2000, 'tickets:errors.commentTooLong')).optional(),
 })
 
 export const ticketIntents = ['reply', 'close', 'reopen', 'rate'] as const
