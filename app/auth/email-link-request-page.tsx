@@ -36,7 +36,7 @@ export function EmailLinkRequestPage({
     lastResult,
     constraint: getZodConstraint(EmailOnlySchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: EmailOnlySchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const backToSignIn = (
     <p>

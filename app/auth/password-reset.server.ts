@@ -1,6 +1,6 @@
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
-import { sendMailInBackground } from '#app/mail/mailer.server.ts'
+import { runInBackground, sendMail } from '#app/mail/mailer.server.ts'
 import { passwordResetMail } from '#app/mail/templates/password-reset.ts'
 import {
   consumeAccountToken,
@@ -17,24 +17,29 @@ export const PASSWORD_RESET_TTL_MINUTES = 60
 
 /**
  * Emails a reset link when the address belongs to an account that may sign in; otherwise does
- * nothing. Either way the caller answers the same, and the mail goes out in the background so
- * the answer takes as long whether or not there was an account.
+ * nothing. Either way the caller answers the same, and everything after the lookup (the token,
+ * the mail) happens after the answer, so it takes as long whether or not there was an account.
  */
 export async function requestPasswordReset(email: string): Promise<void> {
   const db = await getDatabase()
   const account = await findAccountForPasswordReset(db, email)
   if (!account) return
 
-  const token = await createAccountToken(db, {
-    accountId: account.id,
-    customerId: account.customer_id,
-    purpose: 'password_reset',
-    ttlMinutes: PASSWORD_RESET_TTL_MINUTES,
-  })
-  const link = `${getEnv().appUrl}/reset-password?${new URLSearchParams({ token })}`
-  const t = await remixI18next.getFixedT(account.language, 'auth')
-  sendMailInBackground(
-    passwordResetMail({ t, to: account.email, link, ttlMinutes: PASSWORD_RESET_TTL_MINUTES }),
+  runInBackground(
+    async () => {
+      const token = await createAccountToken(db, {
+        accountId: account.id,
+        customerId: account.customer_id,
+        purpose: 'password_reset',
+        ttlMinutes: PASSWORD_RESET_TTL_MINUTES,
+      })
+      const link = `${getEnv().appUrl}/reset-password?${new URLSearchParams({ token })}`
+      const t = await getFixedTFor(account.language, 'auth')
+      await sendMail(
+        passwordResetMail({ t, to: account.email, link, ttlMinutes: PASSWORD_RESET_TTL_MINUTES }),
+      )
+    },
+    { msg: 'password reset mail failed' },
   )
 }
 

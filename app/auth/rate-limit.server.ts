@@ -9,7 +9,7 @@ import {
   refundRateLimit,
 } from '#db/rate-limits.ts'
 
-export type RateLimitedAction = 'signIn' | 'passwordReset' | 'magicLink' | 'signUp'
+export type RateLimitedAction = 'signIn' | 'passwordReset' | 'magicLink' | 'signUp' | 'twoFactor'
 
 const MINUTE = 60
 const signInPolicies = {
@@ -53,6 +53,9 @@ export const RATE_LIMIT_POLICIES: Record<
   passwordReset: mailPolicies,
   magicLink: mailPolicies,
   signUp: mailPolicies,
+  // Second-factor codes are guessed like passwords: the same limits, in buckets of their own
+  // keyed by the account id (the account is known once the first factor passed).
+  twoFactor: signInPolicies,
 }
 
 export type RateLimitVerdict =
@@ -117,6 +120,16 @@ export async function clearSignInFailures(
 ): Promise<void> {
   await clearRateLimit(db, 'signIn:account', accountKey(email))
   if (clientIp) await refundRateLimit(db, 'signIn:client', clientIp)
+}
+
+/** A right second-factor code forgets the account's wrong ones, as a right password does. */
+export async function clearTwoFactorFailures(
+  db: Database,
+  accountId: string,
+  clientIp: string | null,
+): Promise<void> {
+  await clearRateLimit(db, 'twoFactor:account', accountKey(accountId))
+  if (clientIp) await refundRateLimit(db, 'twoFactor:client', clientIp)
 }
 
 export const TOO_MANY_ATTEMPTS = 'auth:errors.tooManyAttempts'

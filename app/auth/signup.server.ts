@@ -1,6 +1,6 @@
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
-import { sendMailInBackground } from '#app/mail/mailer.server.ts'
+import { runInBackground, sendMail } from '#app/mail/mailer.server.ts'
 import { signUpExistingAccountMail } from '#app/mail/templates/sign-up-existing-account.ts'
 import { signUpVerificationMail } from '#app/mail/templates/sign-up-verification.ts'
 import {
@@ -34,8 +34,8 @@ function linkTo(path: string, token: string): string {
 /**
  * Signs a new customer up, or tells the address's owner that it is already in use. The caller
  * answers the same either way: whether an address is known is told only to its mailbox, never
- * to whoever fills in the form. Mail goes out in the background, and the password is hashed on
- * every path, so the time to answer does not tell the cases apart either.
+ * to whoever fills in the form. The password is hashed on every path and everything else happens
+ * after the answer, so the time to answer does not tell the cases apart either.
  *
  * - A new address: a customer record and its account, and a link to verify the address.
  * - An address some account signs in with: a mail saying someone tried to sign up with it,
@@ -46,6 +46,12 @@ function linkTo(path: string, token: string): string {
  */
 export async function signUp(request: SignUpRequest): Promise<void> {
   const passwordHash = await hashPassword(request.password)
+  // After the answer: a new address writes a customer, an account and a token, a known one at
+  // most a token, and that difference must not show in the time to answer.
+  runInBackground(() => signUpAfterAnswer(request, passwordHash), { msg: 'sign-up failed' })
+}
+
+async function signUpAfterAnswer(request: SignUpRequest, passwordHash: string): Promise<void> {
   const db = await getDatabase()
   const conflict = await findSignUpConflict(db, request.email)
   if (conflict) return answerConflict(conflict)
@@ -67,8 +73,8 @@ export async function signUp(request: SignUpRequest): Promise<void> {
     }
     throw error
   }
-  const t = await remixI18next.getFixedT(request.language, 'auth')
-  sendMailInBackground(
+  const t = await getFixedTFor(request.language, 'auth')
+  await sendMail(
     signUpVerificationMail({
       t,
       to: request.email,
@@ -104,8 +110,8 @@ async function answerConflict(conflict: SignUpConflict): Promise<void> {
         })
       : null
   const { appUrl } = getEnv()
-  const t = await remixI18next.getFixedT(conflict.language, 'auth')
-  sendMailInBackground(
+  const t = await getFixedTFor(conflict.language, 'auth')
+  await sendMail(
     signUpExistingAccountMail({
       t,
       to: conflict.email,

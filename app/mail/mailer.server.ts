@@ -65,27 +65,43 @@ async function writeEml(mailDir: string, raw: Buffer): Promise<string> {
 const pending = new Set<Promise<void>>()
 
 /**
+ * Runs work after the answer instead of before it. Used where the time to answer must not depend
+ * on whether there was anything to do: a form a stranger fills in with an address does the
+ * known account's part (a token written, a mail built and sent) here, so a known and an unknown
+ * address answer in the same time. A failure is logged, never shown: the answer is the same
+ * either way. `failure` is the log line's message and fields when it fails.
+ */
+export function runInBackground(
+  task: () => Promise<void>,
+  failure: { msg: string } & Record<string, string>,
+): void {
+  const running = task()
+    .catch((error: unknown) => {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          ...failure,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+    })
+    .finally(() => pending.delete(running))
+  pending.add(running)
+}
+
+/**
  * Sends without making the request wait. Used where the time to answer must not depend on
  * whether a message went out (it would tell a stranger which addresses have accounts).
  * A failure is logged, never shown: the answer to the user is the same either way.
  */
 export function sendMailInBackground(message: MailMessage): void {
-  const sending = sendMail(message)
-    .catch((error: unknown) => {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'sending mail failed',
-          subject: message.subject,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      )
-    })
-    .finally(() => pending.delete(sending))
-  pending.add(sending)
+  runInBackground(() => sendMail(message), {
+    msg: 'sending mail failed',
+    subject: message.subject,
+  })
 }
 
-/** Waits for every background send to finish: for tests, and before the process exits. */
+/** Waits for all background work (sends included) to finish: for tests, and before exiting. */
 export async function flushPendingMail(): Promise<void> {
   while (pending.size > 0) await Promise.all(pending)
 }

@@ -9,7 +9,7 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { endSession } from '#app/auth/session.server.ts'
+import { endSession, getOptionalUser } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass } from '#app/components/forms.tsx'
 import { TokenConfirmPage, TokenResultPage } from '#app/components/profile/token-page.tsx'
@@ -55,17 +55,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = TokenSchema.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return data({ error: 'invalid' as const }, { status: 400 })
+  let accountId: string
   try {
     const outcome = await undoSignInEmailChange(await getDatabase(), parsed.data.token)
     if (!outcome) return data({ error: 'invalid' as const }, { status: 400 })
+    accountId = outcome.accountId
   } catch (error) {
     if (error instanceof InvalidStateError) {
       return data({ error: 'refused' as const, reason: error.reason }, { status: 409 })
     }
     throw error
   }
-  // Every session of the account has ended; this browser's cookie goes too.
-  return redirect('/profile/email/undo?done=1', { headers: await endSession(request) })
+  // Every session of the account has ended; this browser's cookie goes too when it was one of
+  // them. Someone else signed in here (the link was forwarded) stays signed in.
+  const { user } = await getOptionalUser(request)
+  const headers = user && user.id !== accountId ? undefined : await endSession(request)
+  return redirect('/profile/email/undo?done=1', { headers })
 }
 
 // The address holds a working link: no browser or proxy cache may keep this page.

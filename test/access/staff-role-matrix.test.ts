@@ -28,6 +28,8 @@ import {
   loader as mergeLoader,
 } from '#app/routes/staff.duplicates.$survivorId.$mergedId.tsx'
 import { loader as duplicatesLoader } from '#app/routes/staff.duplicates._index.tsx'
+import { action as passwordAction, loader as passwordLoader } from '#app/routes/staff.password.tsx'
+import { action as securityAction, loader as securityLoader } from '#app/routes/staff.security.tsx'
 import { createCustomer } from '#db/customers.ts'
 import { createCannedReply } from '#db/canned-replies.ts'
 import { latestWordingVersion } from '#db/consent-wordings.ts'
@@ -38,9 +40,11 @@ import { createRequest } from '#db/requests.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
+  cookieFrom,
   createStaffAccount,
   formRequest,
   getRequest,
+  PASSWORD,
   routeArgs,
   sessionCookieFor,
   signedInCustomer,
@@ -585,7 +589,56 @@ const matrix: Entry[] = [
       deliveryId: target.extra.deliveryId ?? '',
     })),
   },
+  {
+    route: 'GET /staff/password',
+    minimumRole: 'agent',
+    call: load(passwordLoader, () => '/staff/password'),
+  },
+  {
+    route: 'POST /staff/password',
+    minimumRole: 'agent',
+    call: (cookie) => changeStaffPassword(cookie),
+    redirectsTo: () => '/staff/password?changed=1',
+  },
+  {
+    route: 'GET /staff/security',
+    minimumRole: 'agent',
+    call: load(securityLoader, () => '/staff/security'),
+  },
+  {
+    route: 'POST /staff/security',
+    intent: 'start',
+    minimumRole: 'agent',
+    call: (cookie) =>
+      securityAction(routeArgs(formRequest('/staff/security', { intent: 'start' }, { cookie }))),
+    redirectsTo: () => '/staff/security',
+  },
 ]
+
+/**
+ * A password change ends every session of the account and gives this browser a new one. When
+ * it goes through, the role's cookie is swapped for the new one (as a browser would) and the
+ * password is changed back, so the entries after this one find the account as it was.
+ */
+async function changeStaffPassword(cookie: string | null) {
+  const post = (from: string, to: string, with_: string | null) =>
+    passwordAction(
+      routeArgs(
+        formRequest(
+          '/staff/password',
+          { currentPassword: from, password: to, confirmPassword: to },
+          { cookie: with_ },
+        ),
+      ),
+    )
+  const answer = await post(PASSWORD, 'a matrix passphrase 2026', cookie)
+  const role = staffRoles.find((role) => staffCookies[role] === cookie)
+  if (!(answer instanceof Response) || answer.status !== 302 || !role) return answer
+  const back = await post('a matrix passphrase 2026', PASSWORD, cookieFrom(answer))
+  if (!(back instanceof Response)) throw new Error('Changing the password back was refused')
+  staffCookies[role] = cookieFrom(back)
+  return answer
+}
 
 const rank: Record<StaffRole, number> = { agent: 0, supervisor: 1, admin: 2 }
 const nameOf = (entry: Entry) =>
