@@ -11,8 +11,13 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { I18nextProvider } from 'react-i18next'
 import { hasSessionCookie } from '#app/auth/session.server.ts'
-import { createRenderI18n, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getRequestLocale, renderI18nFor } from '#app/i18n/i18next.server.ts'
 import { NonceProvider } from '#app/lib/nonce.ts'
+import { isBodyTooLargeError } from '#app/server/body-limit.ts'
+import {
+  isDatabaseUnavailableError,
+  markDatabaseUnavailable,
+} from '#app/server/database-unavailable.ts'
 
 // Single Fetch rejects streamed loader data still pending after this long; the render is aborted
 // a second later so a slow promise cannot hold a connection open.
@@ -27,8 +32,8 @@ export default async function handleRequest(
 ) {
   // Crawlers and no-JS clients need the complete document; browsers get the shell early.
   const readyEvent = isbot(request.headers.get('user-agent')) ? 'onAllReady' : 'onShellReady'
-  const locale = await remixI18next.getLocale(request)
-  const i18n = await createRenderI18n(locale)
+  const locale = await getRequestLocale(request)
+  const i18n = await renderI18nFor(locale)
   // Made per request by server.ts, which also sends it in the Content-Security-Policy. Every
   // inline script of the page needs it: React's streaming ones, Remix's, and root's <Scripts>.
   const nonce = loadContext.cspNonce
@@ -86,5 +91,22 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (isRouteErrorResponse(error) && error.status === 404) return
   // Remix wraps errors thrown inside it (a 405, a bad request) in an ErrorResponse; log the cause.
   const cause = isRouteErrorResponse(error) && 'error' in error ? error.error : undefined
-  console.error(cause ?? error)
+  const failure = cause ?? error
+  // A body over the limit, cut off while the action read it: already answered 413 and logged.
+  if (isBodyTooLargeError(failure)) return
+  // The database is down or restarting: our Remix handler answers 503 "try again shortly"
+  // instead of a 500. One line, not a stack per request, while it lasts.
+  if (isDatabaseUnavailableError(failure)) {
+    markDatabaseUnavailable(request)
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'database unavailable',
+        path: new URL(request.url).pathname,
+        error: failure instanceof Error ? failure.message : String(failure),
+      }),
+    )
+    return
+  }
+  console.error(failure)
 }

@@ -11,6 +11,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteLoaderData,
 } from '@remix-run/react'
 import { type ReactNode } from 'react'
@@ -19,7 +20,7 @@ import { useChangeLanguage } from 'remix-i18next/react'
 import { getOptionalUser } from '#app/auth/session.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { AppShell } from '#app/components/layout/app-shell.tsx'
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { useNonce } from '#app/lib/nonce.ts'
 import { type PublicUser } from '#app/lib/user.ts'
 import tailwindHref from '#app/tailwind.css?url'
@@ -33,9 +34,9 @@ export const links: LinksFunction = () => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const [{ user, headers: sessionHeaders }, locale] = await Promise.all([
     getOptionalUser(request),
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
   ])
-  const t = await remixI18next.getFixedT(locale, 'common')
+  const t = await getFixedTFor(locale, 'common')
 
   // The session headers may refresh the session cookie; Remix passes their Set-Cookie on.
   const headers = new Headers(sessionHeaders)
@@ -68,11 +69,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title:
 // useRouteLoaderData is undefined when the root loader itself failed.
 export function Layout({ children }: { children: ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>('root')
-  const { i18n } = useTranslation()
+  const { t, i18n } = useTranslation()
   const locale = rootData?.locale ?? i18n.language
   useChangeLanguage(locale)
   // The Content-Security-Policy only runs inline scripts that carry this request's nonce.
   const nonce = useNonce()
+  // Every route's meta titles the page from its loader data. An error page has none (a loader
+  // threw, or no route matched and Remix ran no loader): it still needs a title.
+  const leafData: unknown = useMatches().at(-1)?.data
+  const pageHasTitle = typeof leafData === 'object' && leafData !== null && 'title' in leafData
 
   return (
     <html lang={locale} dir={i18n.dir(locale)} className="h-full">
@@ -80,6 +85,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {pageHasTitle ? null : <title>{t('app.name')}</title>}
         <Links />
       </head>
       <body className="h-full bg-slate-50 text-slate-900 antialiased">

@@ -1053,7 +1053,7 @@ export async function describeUndoToken(
 export async function undoSignInEmailChange(
   db: Kysely<DB>,
   rawToken: string,
-): Promise<{ restoredEmail: string } | null> {
+): Promise<{ restoredEmail: string; accountId: string } | null> {
   return refusingDuplicates('profile:errors.undoAddressTaken', () =>
     inTransaction(db, async (trx) => {
       const used = await consumeAccountToken(trx, rawToken, 'email_change_undo')
@@ -1100,7 +1100,7 @@ export async function undoSignInEmailChange(
       await ensurePrimaryEmail(trx, change, previousEmail)
       await deleteAccountSessions(trx, account.id)
       await touchCustomer(trx, customerId)
-      return { restoredEmail: previousEmail }
+      return { restoredEmail: previousEmail, accountId: account.id }
     }),
   )
 }

@@ -405,6 +405,37 @@ export async function updateProfileDetails(
   return saveDetails(db, options)
 }
 
+/**
+ * The language switcher's save for a signed-in customer: only the language, against whatever
+ * version the record is at now (the switcher shows no version, and a language choice made this
+ * second is the one the customer means). Same history row as a details save.
+ */
+export async function setCustomerLanguage(
+  db: Kysely<DB>,
+  options: { customerId: string; language: string; actor: Actor; channel: HistoryChannel },
+): Promise<void> {
+  const { customerId, language, actor, channel } = options
+  if (!isUuid(customerId)) throw new NotFoundError('customer', customerId)
+  // A concurrent details save can move the version between the read and the write; the retry
+  // reads it again rather than failing the switch.
+  for (let attempt = 0; ; attempt++) {
+    const current = await selectDetails(db, customerId)
+    if (!current) throw new NotFoundError('customer', customerId)
+    try {
+      await saveDetails(db, {
+        customerId,
+        expectedVersion: current.version,
+        changes: { language },
+        actor,
+        channel,
+      })
+      return
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= 2) throw error
+    }
+  }
+}
+
 const historyColumns: Record<keyof ProfileDetails, string> = {
   givenName: 'given_name',
   familyName: 'family_name',

@@ -1,5 +1,5 @@
 import { fallbackLng, isSupportedLanguage, type SupportedLanguage } from '#app/i18n/config.ts'
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { sendMail } from '#app/mail/mailer.server.ts'
 import { consentConfirmationMail } from '#app/mail/templates/consent-confirmation.ts'
@@ -85,7 +85,7 @@ async function mailConfirmations(
     const recipient = await getConfirmationRecipient(db, customerId)
     if (!recipient) throw new Error('the customer has no primary email address')
     const language = mailLanguage(recipient.language)
-    const t = await remixI18next.getFixedT(language, 'preferences')
+    const t = await getFixedTFor(language, 'preferences')
     for (const confirmation of confirmations) {
       if (!isMarketingTopic(confirmation.topic)) continue
       const wording = confirmation.wordingId ? await getWording(db, confirmation.wordingId) : null

@@ -2,7 +2,7 @@ import { type InitOptions } from 'i18next'
 
 // Adding a language: put its JSON files in app/locales/<lng>/, import them in resources.ts,
 // and add the code here. Nothing else needs to change.
-export const supportedLngs = ['en'] as const
+export const supportedLngs = ['en', 'de', 'es'] as const
 export type SupportedLanguage = (typeof supportedLngs)[number]
 
 export const fallbackLng: SupportedLanguage = 'en'

@@ -1,43 +1,63 @@
-import { createCookie } from '@remix-run/node'
-import { createInstance, type FlatNamespace } from 'i18next'
+import {
+  createInstance,
+  type FlatNamespace,
+  type i18n as I18n,
+  type Namespace,
+  type TFunction,
+} from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import { RemixI18Next } from 'remix-i18next/server'
-import { fallbackLng, i18nConfig, supportedLngs } from './config.ts'
-import { namespaces, resources } from './resources.ts'
+import { fallbackLng, i18nConfig } from './config.ts'
+import { localeCookie, remixI18next } from './detection.server.ts'
+import { getRequestLocale } from './locale.server.ts'
+import { namespaces } from './resources.ts'
+import { detectableLanguages, serverResources } from './server-resources.server.ts'
 
-/** Holds an explicit language choice; it wins over the browser's Accept-Language. */
-export const localeCookie = createCookie('lng', {
-  path: '/',
-  httpOnly: true,
-  sameSite: 'lax',
-  secure: process.env.NODE_ENV === 'production',
-  maxAge: 60 * 60 * 24 * 365,
-})
+export { getRequestLocale, localeCookie, remixI18next }
 
-export const remixI18next = new RemixI18Next({
-  detection: {
-    supportedLanguages: [...supportedLngs],
-    fallbackLanguage: fallbackLng,
-    cookie: localeCookie,
-    // No `searchParams`: a `?lng=` link should not switch someone's language without a choice.
-    order: ['cookie', 'header'],
-  },
-  i18next: { ...i18nConfig, resources },
-})
+// One i18next instance per language, initialised once and shared by every request in that
+// language: its language never changes after init, so concurrent requests cannot disturb each
+// other. (remix-i18next's own getFixedT creates and initialises a new instance on every call,
+// which is why nothing here uses it.)
+const instances = new Map<string, Promise<I18n>>()
 
-/** A `t` for loaders and actions (page titles, flash messages, emails). */
-export function getFixedT<N extends FlatNamespace>(request: Request, ns: N) {
-  return remixI18next.getFixedT(request, ns)
+function languageOf(locale: string): string {
+  return detectableLanguages.includes(locale) ? locale : fallbackLng
 }
 
-/** A fresh instance per server render, so concurrent requests never share a language. */
-export async function createRenderI18n(locale: string) {
-  const instance = createInstance()
-  await instance.use(initReactI18next).init({
-    ...i18nConfig,
-    resources,
-    ns: namespaces,
-    lng: locale,
-  })
+function instanceFor(language: string): Promise<I18n> {
+  let instance = instances.get(language)
+  if (!instance) {
+    const created = createInstance()
+    instance = created
+      .use(initReactI18next)
+      .init({
+        ...i18nConfig,
+        supportedLngs: detectableLanguages,
+        resources: serverResources,
+        ns: namespaces,
+        lng: language,
+      })
+      .then(() => created)
+    instances.set(language, instance)
+  }
   return instance
+}
+
+/** A `t` in a given language (a customer's for their mail), English for one we do not offer. */
+export async function getFixedTFor<const N extends Namespace>(
+  locale: string,
+  ns: N,
+): Promise<TFunction<N>> {
+  const language = languageOf(locale)
+  return (await instanceFor(language)).getFixedT(language, ns)
+}
+
+/** A `t` for loaders and actions (page titles, flash messages), in the reader's language. */
+export async function getFixedT<N extends FlatNamespace>(request: Request, ns: N) {
+  return getFixedTFor(await getRequestLocale(request), ns)
+}
+
+/** The instance a page in this language is rendered with (shared; see above). */
+export function renderI18nFor(locale: string): Promise<I18n> {
+  return instanceFor(languageOf(locale))
 }

@@ -1,4 +1,4 @@
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { INVITATION_TTL_MINUTES, type StaffInvitation } from '#db/staff-admin.ts'
 import { sendMailInBackground } from './mailer.server.ts'
@@ -13,7 +13,7 @@ export async function mailStaffInvitation(
   invitedBy: string,
 ): Promise<void> {
   // Staff screens and mails are English for now.
-  const t = await remixI18next.getFixedT('en', 'admin')
+  const t = await getFixedTFor('en', 'admin')
   sendMailInBackground(
     staffInvitationMail({
       t,

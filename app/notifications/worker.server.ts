@@ -1,6 +1,6 @@
 import { unsubscribeHeaders, unsubscribeLinks } from '#app/consent/unsubscribe-token.server.ts'
 import { fallbackLng, isSupportedLanguage, type SupportedLanguage } from '#app/i18n/config.ts'
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { isMarketingTopic } from '#db/consent.ts'
 import { type Database } from '#db/database.ts'
@@ -124,7 +124,7 @@ async function processOne(
     return 'failed'
   }
   const language = messageLanguage(context.language)
-  const t: NotificationT = await remixI18next.getFixedT(language, NOTIFICATION_NAMESPACES)
+  const t: NotificationT = await getFixedTFor(language, NOTIFICATION_NAMESPACES)
   const { appUrl } = getEnv()
   const content = renderNotification(row.template, row.payload, {
     t,

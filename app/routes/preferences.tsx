@@ -13,8 +13,9 @@ import { requireCustomer } from '#app/auth/guards.server.ts'
 import { saveConsentAndPreferences } from '#app/consent/consent.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { PreferencesPageView } from '#app/components/preferences/preferences-page.tsx'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { preferencesPageData } from '#app/lib/portal-pages.server.ts'
+import { MAX_INTEGER } from '#app/lib/text-fields.ts'
 import {
   type ChannelCode,
   type ConsentChoice,
@@ -81,7 +82,11 @@ const TimeSchema = z
 
 const PreferencesSchema = z
   .object({
-    version: z.number({ required_error: invalidChoice }).int().positive(),
+    version: z
+      .number({ required_error: invalidChoice })
+      .int()
+      .positive()
+      .max(MAX_INTEGER, invalidChoice),
     preferredServiceChannel: z.custom<ChannelCode>(isChannelCode, invalidChoice),
     marketingFrequency: z.custom<MarketingFrequency>(isMarketingFrequency, invalidChoice),
     quietHoursStart: TimeSchema,
@@ -121,7 +126,7 @@ const ToggleSchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const url = new URL(request.url)
-  const locale = await remixI18next.getLocale(request)
+  const locale = await getRequestLocale(request)
   // The same function the staff "view as customer" page calls.
   const page = await preferencesPageData(await getDatabase(), user, {
     locale,
@@ -140,7 +145,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const formData = await request.formData()
   const db = await getDatabase()
-  const language = await remixI18next.getLocale(request)
+  const language = await getRequestLocale(request)
 
   if (formData.get('intent') === 'toggle') {
     const submission = parseWithZod(formData, { schema: ToggleSchema })

@@ -19,7 +19,7 @@ import {
 import { sendEmailVerification } from '#app/components/profile/profile-mail.server.ts'
 import { type ProfileNotice, profileNoticeUrl } from '#app/components/profile/notices.ts'
 import { detailsSchema } from '#app/components/profile/schemas.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { orNotFound } from '#app/lib/http.server.ts'
 import { profilePageData, selectableTimeZones } from '#app/lib/portal-pages.server.ts'
 import {
@@ -54,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const db = await getDatabase()
   const [locale, t, tCommon] = await Promise.all([
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])

@@ -18,7 +18,7 @@ import {
 } from '#app/components/profile/address-form.tsx'
 import { profileNoticeUrl } from '#app/components/profile/notices.ts'
 import { AddressEditSchema } from '#app/components/profile/schemas.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { countryOptions } from '#app/lib/address-rules.ts'
 import { orNotFound, requireFound } from '#app/lib/http.server.ts'
 import {
@@ -32,7 +32,7 @@ import { VersionConflictError } from '#db/errors.ts'
 
 async function pageData(request: Request) {
   const [locale, t, tCommon] = await Promise.all([
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])

@@ -13,7 +13,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { AddressForm } from '#app/components/profile/address-form.tsx'
 import { profileNoticeUrl } from '#app/components/profile/notices.ts'
 import { AddressSchema } from '#app/components/profile/schemas.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { countryOptions } from '#app/lib/address-rules.ts'
 import { addCustomerAddress, getHomeCountry } from '#db/customer-contacts.ts'
 import { getDatabase } from '#db/database.ts'
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDatabase()
   const [country, locale, t, tCommon] = await Promise.all([
     getHomeCountry(db, user.customerId),
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])

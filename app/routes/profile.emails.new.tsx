@@ -83,7 +83,7 @@ export default function AddEmailRoute() {
     lastResult,
     constraint: getZodConstraint(AddEmailSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AddEmailSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   return (
     <section className="max-w-lg space-y-6">

@@ -15,7 +15,7 @@ import { profileNoticeUrl } from '#app/components/profile/notices.ts'
 import { phoneCountryOptions } from '#app/components/profile/options.server.ts'
 import { PhoneForm } from '#app/components/profile/phone-form.tsx'
 import { PhoneSchema } from '#app/components/profile/phone-schema.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { orNotFound, requireFound } from '#app/lib/http.server.ts'
 import { getCustomerPhone, updateCustomerPhone } from '#db/customer-contacts.ts'
 import { getDatabase } from '#db/database.ts'
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = await getDatabase()
   const [phone, locale, t, tCommon] = await Promise.all([
     getCustomerPhone(db, user.customerId, params.phoneId ?? '').then(requireFound),
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])

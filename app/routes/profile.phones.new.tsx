@@ -14,7 +14,7 @@ import { profileNoticeUrl } from '#app/components/profile/notices.ts'
 import { phoneCountryOptions } from '#app/components/profile/options.server.ts'
 import { PhoneForm } from '#app/components/profile/phone-form.tsx'
 import { PhoneSchema } from '#app/components/profile/phone-schema.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { addCustomerPhone, getHomeCountry } from '#db/customer-contacts.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError } from '#db/errors.ts'
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDatabase()
   const [country, locale, t, tCommon] = await Promise.all([
     getHomeCountry(db, user.customerId),
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'profile'),
     getFixedT(request, 'common'),
   ])

@@ -113,7 +113,7 @@ export default function SignInEmailRoute() {
     lastResult,
     constraint: getZodConstraint(SignInEmailSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInEmailSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   // After a refused try the browser still shows the typed password: each try starts empty.
   const passwordRef = useRef<HTMLInputElement>(null)

@@ -93,7 +93,7 @@ function ResetPasswordForm({ token }: { token: string }) {
     lastResult,
     constraint: getZodConstraint(ResetPasswordSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const hintId = `${fields.password.id}-hint`
   const linkRefused = form.errors?.includes('auth:errors.resetLinkInvalid') ?? false

@@ -32,10 +32,17 @@ import {
 } from '#app/components/forms.tsx'
 import { useLanguageName } from '#app/components/profile/details-form.tsx'
 import { PROFILE_LANGUAGES } from '#app/components/profile/schemas.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
+import { singleLine } from '#app/lib/text-fields.ts'
 
 const name = (required: string) =>
-  z.string({ required_error: required }).trim().min(1, required).max(200, 'auth:errors.nameTooLong')
+  singleLine(
+    z
+      .string({ required_error: required })
+      .trim()
+      .min(1, required)
+      .max(200, 'auth:errors.nameTooLong'),
+  )
 
 const SignUpSchema = z.object({
   givenName: name('auth:errors.givenNameRequired'),
@@ -59,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [t, tCommon, locale] = await Promise.all([
     getFixedT(request, 'auth'),
     getFixedT(request, 'common'),
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
   ])
   const sent = new URL(request.url).searchParams.get('sent') === '1'
   return data(
@@ -136,7 +143,7 @@ function SignUpForm() {
     constraint: getZodConstraint(SignUpSchema),
     defaultValue: { language },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const emailHintId = `${fields.email.id}-hint`
   const passwordHintId = `${fields.password.id}-hint`

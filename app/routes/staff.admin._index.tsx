@@ -23,6 +23,7 @@ import {
   Notice,
 } from '#app/components/forms.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { singleLine } from '#app/lib/text-fields.ts'
 import { mailStaffInvitation } from '#app/mail/staff-invitation.server.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError } from '#db/errors.ts'
@@ -37,11 +38,13 @@ const InviteSchema = z.object({
     .trim()
     .max(254, 'admin:errors.emailInvalid')
     .email('admin:errors.emailInvalid'),
-  displayName: z
-    .string({ required_error: 'admin:errors.nameRequired' })
-    .trim()
-    .min(1, 'admin:errors.nameRequired')
-    .max(200, 'admin:errors.nameTooLong'),
+  displayName: singleLine(
+    z
+      .string({ required_error: 'admin:errors.nameRequired' })
+      .trim()
+      .min(1, 'admin:errors.nameRequired')
+      .max(200, 'admin:errors.nameTooLong'),
+  ),
   role: z.enum(staffRoles, { errorMap: () => ({ message: 'admin:errors.roleInvalid' }) }),
 })
 
@@ -93,7 +96,7 @@ export default function StaffAdminRoute() {
     lastResult,
     constraint: getZodConstraint(InviteSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
     defaultValue: { role: 'agent' },
   })
 

@@ -22,6 +22,7 @@ import {
 } from '#app/components/forms.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { MAX_INTEGER, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { mailStaffInvitation } from '#app/mail/staff-invitation.server.ts'
 import { getDatabase } from '#db/database.ts'
@@ -58,16 +59,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
 }
 
-const versionField = z.coerce.number().int().min(0)
+const versionField = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_INTEGER, TEXT_FIELD_ERRORS.numberTooLarge)
 
 const actionSchema = z.discriminatedUnion('intent', [
   z.object({
     intent: z.literal('rename'),
-    displayName: z
-      .string({ required_error: 'admin:errors.nameRequired' })
-      .trim()
-      .min(1, 'admin:errors.nameRequired')
-      .max(200, 'admin:errors.nameTooLong'),
+    displayName: singleLine(
+      z
+        .string({ required_error: 'admin:errors.nameRequired' })
+        .trim()
+        .min(1, 'admin:errors.nameRequired')
+        .max(200, 'admin:errors.nameTooLong'),
+    ),
     version: versionField,
   }),
   z.object({

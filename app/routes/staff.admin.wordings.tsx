@@ -20,6 +20,7 @@ import {
   Notice,
 } from '#app/components/forms.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { MAX_INTEGER, multiLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { TOPIC_CODES, type TopicCode } from '#db/consent.ts'
 import { addConsentWording, listWordingVersions } from '#db/consent-wordings.ts'
@@ -39,12 +40,14 @@ const AddSchema = z.object({
     .string({ required_error: 'admin:wordings.errors.languageInvalid' })
     .trim()
     .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'admin:wordings.errors.languageInvalid'),
-  body: z
-    .string({ required_error: 'admin:wordings.errors.bodyRequired' })
-    .trim()
-    .min(1, 'admin:wordings.errors.bodyRequired')
-    .max(5000, 'admin:wordings.errors.bodyTooLong'),
-  basedOnVersion: z.coerce.number().int().min(0),
+  body: multiLine(
+    z
+      .string({ required_error: 'admin:wordings.errors.bodyRequired' })
+      .trim()
+      .min(1, 'admin:wordings.errors.bodyRequired')
+      .max(5000, 'admin:wordings.errors.bodyTooLong'),
+  ),
+  basedOnVersion: z.coerce.number().int().min(0).max(MAX_INTEGER, TEXT_FIELD_ERRORS.numberTooLarge),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -20,6 +20,7 @@ import {
 } from '#app/components/forms.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { orNotFound } from '#app/lib/http.server.ts'
+import { MAX_INTEGER, multiLine, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import {
   archiveCannedReply,
@@ -39,23 +40,31 @@ import { InvalidStateError, VersionConflictError } from '#db/errors.ts'
 const languagePattern = /^[a-z]{2}(-[A-Z]{2})?$/
 
 const fields = {
-  title: z
-    .string({ required_error: 'admin:canned.errors.titleRequired' })
-    .trim()
-    .min(1, 'admin:canned.errors.titleRequired')
-    .max(120, 'admin:canned.errors.titleTooLong'),
+  title: singleLine(
+    z
+      .string({ required_error: 'admin:canned.errors.titleRequired' })
+      .trim()
+      .min(1, 'admin:canned.errors.titleRequired')
+      .max(120, 'admin:canned.errors.titleTooLong'),
+  ),
   language: z
     .string({ required_error: 'admin:canned.errors.languageInvalid' })
     .trim()
     .regex(languagePattern, 'admin:canned.errors.languageInvalid'),
-  body: z
-    .string({ required_error: 'admin:canned.errors.bodyRequired' })
-    .trim()
-    .min(1, 'admin:canned.errors.bodyRequired')
-    .max(5000, 'admin:canned.errors.bodyTooLong'),
+  body: multiLine(
+    z
+      .string({ required_error: 'admin:canned.errors.bodyRequired' })
+      .trim()
+      .min(1, 'admin:canned.errors.bodyRequired')
+      .max(5000, 'admin:canned.errors.bodyTooLong'),
+  ),
 }
 const idField = z.string().uuid('admin:errors.invalid')
-const versionField = z.coerce.number().int().positive()
+const versionField = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_INTEGER, TEXT_FIELD_ERRORS.numberTooLarge)
 
 const actionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('create'), ...fields }),

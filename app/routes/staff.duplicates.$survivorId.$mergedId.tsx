@@ -14,6 +14,7 @@ import { buttonClass, FormAlert, linkClass, Notice } from '#app/components/forms
 import { MergePreviewView } from '#app/components/staff/merge-preview.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { MAX_INTEGER } from '#app/lib/text-fields.ts'
 import { getMergePreview, mergeCustomers, type MergeVersions } from '#db/customer-merge.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError, VersionConflictError } from '#db/errors.ts'
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
 }
 
-const version = z.coerce.number().int().positive()
+const version = z.coerce.number().int().positive().max(MAX_INTEGER)
 const MergeSchema = z.object({
   intent: z.literal('merge'),
   survivorVersion: version,

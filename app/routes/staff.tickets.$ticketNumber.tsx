@@ -41,9 +41,10 @@ import { type LinkChoice, TicketLinkForm } from '#app/components/staff/ticket-li
 import { statusTone, useDuration } from '#app/components/staff/ticket-queue.tsx'
 import { TicketThread } from '#app/components/staff/ticket-thread.tsx'
 import { StatusBadge } from '#app/components/ui/status-badge.tsx'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { countryOptions } from '#app/lib/address-rules.ts'
 import { notFound, orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { MAX_INTEGER, multiLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 import {
   type CannedReply,
   fillCannedReply,
@@ -154,7 +155,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getTicketLinkState(db, thread.ticket.id),
     listCannedReplies(db, {}),
     cannedId ? getCannedReply(db, cannedId) : null,
-    remixI18next.getLocale(request),
+    getRequestLocale(request),
     getFixedT(request, 'common'),
     getFixedT(request, 'staff'),
   ])
@@ -294,16 +295,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   )
 }
 
-const bodyField = z
-  .string({ required_error: 'staff:ticket.errors.bodyRequired' })
-  .trim()
-  .min(1, 'staff:ticket.errors.bodyRequired')
-  .max(20_000, 'staff:ticket.errors.bodyTooLong')
-const versionField = z.coerce.number().int().positive()
-const noteField = z
-  .string()
-  .trim()
-  .max(2_000, 'workspace:errors.noteTooLong')
+const bodyField = multiLine(
+  z
+    .string({ required_error: 'staff:ticket.errors.bodyRequired' })
+    .trim()
+    .min(1, 'staff:ticket.errors.bodyRequired')
+    .max(20_000, 'staff:ticket.errors.bodyTooLong'),
+)
+const versionField = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_INTEGER, TEXT_FIELD_ERRORS.numberTooLarge)
+const noteField = multiLine(z.string().trim().max(2_000, 'workspace:errors.noteTooLong'))
   .optional()
   .transform((value) => value || null)
 

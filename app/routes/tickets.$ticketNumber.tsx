@@ -288,7 +288,7 @@ function ReplyForm({ idempotencyKey, status }: { idempotencyKey: string; status:
     constraint: getZodConstraint(ReplySchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReplySchema }),
     shouldValidate: 'onSubmit',
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const formErrors = [...(form.errors ?? []), ...(fields.idempotencyKey.errors ?? [])]
   return (
@@ -329,7 +329,7 @@ function RateForm() {
     constraint: getZodConstraint(RateSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RateSchema }),
     shouldValidate: 'onSubmit',
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   return (
     <section className="space-y-3">

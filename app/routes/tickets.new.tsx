@@ -137,7 +137,7 @@ export default function NewTicketRoute() {
     defaultValue: { category: orderNumber ? 'order' : undefined },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewTicketSchema }),
     shouldValidate: 'onSubmit',
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const formErrors = [...(form.errors ?? []), ...(fields.idempotencyKey.errors ?? [])]
 

@@ -17,7 +17,7 @@ import { useTranslation } from 'react-i18next'
 import { verifyUnsubscribeLink } from '#app/consent/unsubscribe-token.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { buttonClass, linkClass } from '#app/components/forms.tsx'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { getConsentDecision, withdrawByLink } from '#db/consent.ts'
 import { getDatabase } from '#db/database.ts'
 import { NotFoundError } from '#db/errors.ts'
@@ -75,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await withdrawByLink(await getDatabase(), {
       ...target,
       everything,
-      language: await remixI18next.getLocale(request),
+      language: await getRequestLocale(request),
     })
   } catch (error) {
     // Signed by us for a customer we no longer know: a link that leads nowhere, not a failure.

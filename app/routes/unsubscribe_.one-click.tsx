@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { verifyUnsubscribeLink } from '#app/consent/unsubscribe-token.server.ts'
-import { getFixedT, remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { withdrawByLink } from '#db/consent.ts'
 import { getDatabase } from '#db/database.ts'
 import { NotFoundError } from '#db/errors.ts'
@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await withdrawByLink(await getDatabase(), {
       ...target,
       everything: false,
-      language: await remixI18next.getLocale(request),
+      language: await getRequestLocale(request),
     })
   } catch (error) {
     // Signed by us for a customer we no longer know: a link that leads nowhere, not a failure.

@@ -68,6 +68,10 @@ const EXPORTED_AS = {
 type CustomerTable = keyof typeof EXPORTED_AS
 
 const NOT_CUSTOMER_DATA: Record<string, string> = {
+  two_factor_secrets:
+    'the authenticator secret, a credential like the password hash: never handed out (deleted on closure)',
+  two_factor_recovery_codes: 'hashes of one-time recovery codes, credentials (deleted on closure)',
+  sign_in_challenges: 'a sign-in halfway through, gone within 10 minutes (deleted on closure)',
   channels: 'the list of channels, the same for everyone',
   topics: 'the list of topics, the same for everyone',
   service_targets: 'our promised response times, the same for everyone',

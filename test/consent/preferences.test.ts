@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { resetEnvCache } from '#app/lib/env.server.ts'
 import { action, loader } from '#app/routes/preferences.tsx'
 import { type ConsentDecision, recordConsent, type TopicCode } from '#db/consent.ts'
@@ -131,7 +132,9 @@ describe('the preference centre page', () => {
     await grant(anna.customerId, anna.accountId, 'email', 'newsletter')
 
     const { result, queries } = await countQueries(() =>
-      loader(routeArgs(getRequest('/preferences', { cookie: anna.cookie }))),
+      runInRequestScope(() =>
+        loader(routeArgs(getRequest('/preferences', { cookie: anna.cookie }))),
+      ),
     )
     const page = result.data
     expect(page.cells).toHaveLength(24)

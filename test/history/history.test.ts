@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { loader as historyLoader } from '#app/routes/history.tsx'
@@ -230,10 +231,10 @@ describe('/history', () => {
   it('counts its SQL statements: /history and /profile each make a fixed few', async () => {
     const customer = await signedInCustomer(database.db)
     const history = await countQueries(() =>
-      historyLoader(routeArgs(getRequest('/history', customer))),
+      runInRequestScope(() => historyLoader(routeArgs(getRequest('/history', customer)))),
     )
     const profile = await countQueries(() =>
-      profileLoader(routeArgs(getRequest('/profile', customer))),
+      runInRequestScope(() => profileLoader(routeArgs(getRequest('/profile', customer)))),
     )
     // The session (1) and the page (history: its page and the record views; profile: record + 3
     // lists).

@@ -144,9 +144,10 @@ describe('sign-up with a new address', () => {
 
     const mail = arrived[0]!
     expect(recipientOf(mail)).toBe(email)
-    expect(mail.subject).toBe('Confirm your email address')
-    expect(mail.text).toContain('Hello Nora,')
-    expect(mail.text).toContain('24 hours')
+    // Written in the language chosen on the form (German), not the browser's.
+    expect(mail.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse')
+    expect(mail.text).toContain('Guten Tag Nora,')
+    expect(mail.text).toContain('24 Stunden')
     expect(link.origin).toBe('http://localhost:3000')
     expect(tokenOf(link)).toMatch(/^[\w-]{43}$/)
 
@@ -300,7 +301,8 @@ describe('sign-up with an address that is already known', () => {
     )
     expect(again.arrived).toHaveLength(1)
     const mail = again.arrived[0]!
-    expect(mail.subject).toBe('Someone tried to sign up with your address')
+    // In the language the unverified owner chose when they first signed up (German).
+    expect(mail.subject).toBe('Jemand wollte sich mit Ihrer Adresse registrieren')
     const link = linkIn(mail, '/signup/verify')
     expect(await redirectOf(await confirmLink(tokenOf(link)))).toMatchObject({ status: 302 })
     // The second sign-up changed nothing: the name and the password are the first ones.

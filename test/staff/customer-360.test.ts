@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { loader as historyLoader } from '#app/routes/history.tsx'
 import { loader as ordersLoader } from '#app/routes/orders._index.tsx'
 import { loader as requestsLoader } from '#app/routes/requests._index.tsx'
@@ -220,8 +221,12 @@ describe('/staff/customers/:customerId', () => {
     await createTicket(database.db, busy, { subject: 'Another' })
     await placeOrder(database.db, busy.customerId)
 
-    const small = await countQueries(() => view360(quiet.customerId, agent.cookie))
-    const large = await countQueries(() => view360(busy.customerId, agent.cookie))
+    const small = await countQueries(() =>
+      runInRequestScope(() => view360(quiet.customerId, agent.cookie)),
+    )
+    const large = await countQueries(() =>
+      runInRequestScope(() => view360(busy.customerId, agent.cookie)),
+    )
     // The session (1), the profile (4), consent state and ledger (2), the three lists and the two
     // waiting lists (5), messages sent (1), history (1), and the access-log row (1).
     expect({ small: small.queries, large: large.queries }).toEqual({ small: 15, large: 15 })

@@ -9,7 +9,7 @@ import {
   StaticRouterProvider,
 } from 'react-router-dom/server'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createRenderI18n } from '#app/i18n/i18next.server.ts'
+import { renderI18nFor } from '#app/i18n/i18next.server.ts'
 import StaffMetricsRoute, { loader } from '#app/routes/staff.metrics.tsx'
 import type { RequestKind, RequestStatus } from '#db/requests.ts'
 import {
@@ -451,7 +451,7 @@ async function renderPage(metrics: StaffMetrics): Promise<string> {
     metrics: { title: 'Metrics', metrics },
   }
   const router = createStaticRouter(handler.dataRoutes, context)
-  const i18n = await createRenderI18n('en')
+  const i18n = await renderI18nFor('en')
   return renderToString(
     createElement(
       I18nextProvider,

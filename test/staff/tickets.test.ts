@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { loader as queueLoader } from '#app/routes/staff.tickets._index.tsx'
 import {
   action as ticketAction,
@@ -199,7 +200,9 @@ describe('the staff ticket queue', () => {
     expect(byMessage.rows[0]?.ticketNumber).toBe(waiting.ticketNumber)
 
     const counted = await countQueries(() =>
-      queueLoader(routeArgs(getRequest('/staff/tickets?status=all', { cookie: me.cookie }))),
+      runInRequestScope(() =>
+        queueLoader(routeArgs(getRequest('/staff/tickets?status=all', { cookie: me.cookie }))),
+      ),
     )
     // The session lookup, the list and the grouped counts, however many tickets.
     expect(counted.queries).toBeLessThanOrEqual(4)
@@ -234,10 +237,12 @@ describe('the staff ticket view', () => {
     expect((await historyOf(ticket.ticketId)).map((h) => h.action)).toEqual(['opened'])
 
     const counted = await countQueries(() =>
-      ticketLoader(
-        routeArgs(getRequest(`/staff/tickets/${ticket.ticketNumber}`, { cookie: agent.cookie }), {
-          ticketNumber: ticket.ticketNumber,
-        }),
+      runInRequestScope(() =>
+        ticketLoader(
+          routeArgs(getRequest(`/staff/tickets/${ticket.ticketNumber}`, { cookie: agent.cookie }), {
+            ticketNumber: ticket.ticketNumber,
+          }),
+        ),
       ),
     )
     // The thread plus the customer panel beside it; ticket-workspace.test.ts proves the count

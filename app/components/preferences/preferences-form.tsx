@@ -44,6 +44,10 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)]
 }
 
+// Focus in a time input sits on its hour or minute part, inside the input, where
+// :focus-visible on the input never matches: ring the input while focus is within it.
+const timeInputClass = `${inputClass} focus-within:ring-2 focus-within:ring-blue-600`
+
 /**
  * The preference centre as ONE form with one Save button, which works without JavaScript.
  * With JavaScript each consent checkbox also saves on its own (see ConsentMatrix).
@@ -212,7 +216,7 @@ export function PreferencesForm({
             </label>
             <input
               {...getInputProps(fields.quietHoursStart, { type: 'time' })}
-              className={inputClass}
+              className={timeInputClass}
             />
             <ErrorList id={fields.quietHoursStart.errorId} errors={fields.quietHoursStart.errors} />
           </div>
@@ -222,7 +226,7 @@ export function PreferencesForm({
             </label>
             <input
               {...getInputProps(fields.quietHoursEnd, { type: 'time' })}
-              className={inputClass}
+              className={timeInputClass}
             />
             <ErrorList id={fields.quietHoursEnd.errorId} errors={fields.quietHoursEnd.errors} />
           </div>

@@ -80,7 +80,7 @@ export function AddressForm({
       version,
     },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AddressClientSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   // Follows the country chosen in the browser; without JavaScript, the one last sent.
   const rule = addressRuleFor(fields.countryCode.value ?? defaultValue.countryCode ?? '')

@@ -66,7 +66,7 @@ export function DetailsForm({
       legalName: details.legalName ?? '',
     },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: clientSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
 
   return (

@@ -49,7 +49,7 @@ export function PhoneForm({
     constraint: getZodConstraint(PhoneSchema),
     defaultValue: { ...defaultValue, country: defaultValue.country ?? '' },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: PhoneSchema }),
-    shouldRevalidate: 'onBlur',
+    shouldRevalidate: 'onInput',
   })
   const numberHintId = `${fields.number.id}-hint`
 

@@ -1,4 +1,4 @@
-import { remixI18next } from '#app/i18n/i18next.server.ts'
+import { getFixedTFor } from '#app/i18n/i18next.server.ts'
 import { getEnv } from '#app/lib/env.server.ts'
 import { type MailMessage, sendMail } from '#app/mail/mailer.server.ts'
 import { emailVerificationMail } from '#app/mail/templates/email-verification.ts'
@@ -19,7 +19,7 @@ function linkTo(path: string, token: string): string {
 }
 
 async function profileT(language: string | null) {
-  return remixI18next.getFixedT(language ?? 'en', 'profile')
+  return getFixedTFor(language ?? 'en', 'profile')
 }
 
 async function deliver(messages: MailMessage[]): Promise<boolean> {

@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { multiLine } from '#app/lib/text-fields.ts'
 import {
   buttonClass,
   ErrorList,
@@ -17,12 +18,14 @@ export const CancelSchema = z.object({ intent: z.literal('cancel') })
 
 export const AnswerSchema = z.object({
   intent: z.literal('answer'),
-  answer: z
-    .string({ required_error: 'requests:errors.answerRequired' })
-    .trim()
-    .min(1, 'requests:errors.answerRequired')
-    // request_events.note holds up to 5000 characters.
-    .max(5000, 'validation.tooLong'),
+  answer: multiLine(
+    z
+      .string({ required_error: 'requests:errors.answerRequired' })
+      .trim()
+      .min(1, 'requests:errors.answerRequired')
+      // request_events.note holds up to 5000 characters.
+      .max(5000, 'validation.tooLong'),
+  ),
 })
 
 export const RequestActionSchema = z.discriminatedUnion('intent', [CancelSchema, AnswerSchema])

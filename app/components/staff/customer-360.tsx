@@ -94,7 +94,9 @@ export function Customer360Waiting({
 }
 
 export function Customer360Profile({ profile }: { profile: CustomerProfile }) {
-  const { t } = useTranslation('staff')
+  const { t, i18n } = useTranslation('staff')
+  // Named in the agent's language, as the ticket workspace's customer panel does.
+  const languageNames = new Intl.DisplayNames([i18n.language], { type: 'language' })
   return (
     <Section id="c360-profile" title={t('customer360.profile.title')}>
       <dl className="grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
@@ -110,7 +112,7 @@ export function Customer360Profile({ profile }: { profile: CustomerProfile }) {
           </>
         ) : null}
         <dt className="font-medium">{t('customer360.profile.language')}</dt>
-        <dd>{profile.language}</dd>
+        <dd>{languageNames.of(profile.language) ?? profile.language}</dd>
         <dt className="font-medium">{t('customer360.profile.timeZone')}</dt>
         <dd>{profile.timeZone}</dd>
         <dt className="font-medium">{t('customer360.profile.signInEmail')}</dt>
@@ -137,7 +139,7 @@ export function Customer360Profile({ profile }: { profile: CustomerProfile }) {
         <ul className="list-disc pl-6">
           {profile.phones.map((phone) => (
             <li key={phone.id}>
-              {phone.e164} ({phone.kind})
+              {phone.e164} ({t(`phones.kinds.${phone.kind}`, { ns: 'profile' })})
               {phone.isPrimary ? ` · ${t('customer360.profile.primary')}` : ''}
             </li>
           ))}

@@ -131,10 +131,11 @@ interface SectionProps {
 }
 
 function ContactsSection({ data, feedback }: SectionProps) {
-  const { t } = useTranslation('workspace')
+  const { t, i18n } = useTranslation('workspace')
   const { profile } = data
   const form = feedbackOf(feedback, 'details')
-  const languageNames = new Intl.DisplayNames(['en'], { type: 'language' })
+  // Named in the agent's language: the agent reads it, the customer is written to in theirs.
+  const languageNames = new Intl.DisplayNames([i18n.language], { type: 'language' })
   return (
     <Section id="ws-contacts" title={t('panel.contacts.title')}>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
