@@ -25,6 +25,8 @@ const serverEnv: Record<string, string> = {
   DATA_DIR: process.env.E2E_DATA_DIR,
   MAIL_DIR: process.env.E2E_MAIL_DIR,
   SEED_DEMO: '1',
+  // Offers the en-XA pseudo-locale (e2e/pseudo-locale.spec.ts); only ever on this test server.
+  PSEUDO_LOCALE: '1',
 }
 // Playwright hands its own environment to the server, so a developer's DATABASE_URL would send
 // the e2e run to their database. e2e/support/serve.ts instead makes a fresh database on the

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import { type AddressInfo } from 'node:net'
 import { expect, type Page, test } from '@playwright/test'
+import { enterStaffCode } from './support/staff-sign-in.ts'
 
 // Demo logins seeded into the e2e server (db/seed/demo-logins.ts).
 const PASSWORD = 'portal-demo-2026'
@@ -14,6 +15,8 @@ async function signIn(page: Page, path: '/login' | '/staff/login', email: string
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  // Staff give a code from their authenticator as well (2FA is required for staff).
+  if (path === '/staff/login') await enterStaffCode(page, email)
   await expect(page).not.toHaveURL(/\/login/)
 }
 
