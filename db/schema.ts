@@ -31,6 +31,7 @@ export interface Accounts {
   email_verified_at: Timestamp | null
   created_at: Generated<Timestamp>
   disabled_at: Timestamp | null
+  last_organisation_id: string | null
 }
 
 export interface CannedReplies {
@@ -162,6 +163,14 @@ export interface Customers {
   merged_into_id: string | null
 }
 
+export interface ItemShares {
+  item_kind: 'order' | 'request' | 'ticket'
+  item_id: string
+  customer_id: string
+  added_by: string | null
+  added_at: Generated<Timestamp>
+}
+
 export interface NotificationDeliveries {
   id: GeneratedAlways<number>
   outbox_id: number | null
@@ -228,6 +237,74 @@ export interface Orders {
   placed_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
   version: Generated<number>
+  organisation_id: string | null
+  visibility: Generated<'private' | 'named' | 'organisation'>
+}
+
+export interface OrganisationAddresses {
+  id: Generated<string>
+  organisation_id: string
+  kind: 'registered' | 'billing' | 'shipping'
+  recipient: string
+  line1: string
+  line2: string | null
+  city: string
+  region: string | null
+  postal_code: string | null
+  country_code: string
+  version: Generated<number>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+  removed_at: Timestamp | null
+}
+
+export interface OrganisationHistory {
+  id: GeneratedAlways<number>
+  organisation_id: string
+  action: string
+  subject_customer_id: string | null
+  actor_kind: 'customer' | 'staff' | 'integration' | 'system'
+  actor_id: string | null
+  channel: 'portal' | 'staff' | 'email_link' | 'api' | 'import' | 'system'
+  before: Json | null
+  after: Json | null
+  occurred_at: Generated<Timestamp>
+}
+
+export interface OrganisationInvitations {
+  id: Generated<string>
+  organisation_id: string
+  email: string
+  role: 'owner' | 'member' | 'billing'
+  token_hash: string
+  invited_by: string | null
+  language: Generated<string>
+  created_at: Generated<Timestamp>
+  expires_at: Timestamp
+  accepted_at: Timestamp | null
+  accepted_by: string | null
+  revoked_at: Timestamp | null
+}
+
+export interface OrganisationMembers {
+  id: Generated<string>
+  organisation_id: string
+  customer_id: string
+  role: 'owner' | 'member' | 'billing'
+  joined_at: Generated<Timestamp>
+  removed_at: Timestamp | null
+}
+
+export interface Organisations {
+  id: Generated<string>
+  customer_number: Generated<string>
+  name: string
+  legal_name: string | null
+  registration_number: string | null
+  default_visibility: Generated<'private' | 'organisation'>
+  version: Generated<number>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
 }
 
 export interface RateLimits {
@@ -285,6 +362,8 @@ export interface Requests {
   updated_at: Generated<Timestamp>
   closed_at: Timestamp | null
   version: Generated<number>
+  organisation_id: string | null
+  visibility: Generated<'private' | 'named' | 'organisation'>
 }
 
 export interface ServiceTargets {
@@ -304,6 +383,7 @@ export interface Sessions {
   last_seen_at: Generated<Timestamp>
   user_agent: string | null
   ip_address: string | null
+  active_organisation_id: string | null
 }
 
 export interface Shipments {
@@ -402,6 +482,8 @@ export interface Tickets {
   version: Generated<number>
   waiting_on_customer_since: Timestamp | null
   waiting_on_customer_seconds: Generated<number>
+  organisation_id: string | null
+  visibility: Generated<'private' | 'named' | 'organisation'>
 }
 
 export interface Topics {
@@ -440,11 +522,17 @@ export interface DB {
   customer_merges: CustomerMerges
   customer_phones: CustomerPhones
   customers: Customers
+  item_shares: ItemShares
   notification_deliveries: NotificationDeliveries
   notification_outbox: NotificationOutbox
   order_events: OrderEvents
   order_lines: OrderLines
   orders: Orders
+  organisation_addresses: OrganisationAddresses
+  organisation_history: OrganisationHistory
+  organisation_invitations: OrganisationInvitations
+  organisation_members: OrganisationMembers
+  organisations: Organisations
   rate_limits: RateLimits
   record_access_log: RecordAccessLog
   record_history: RecordHistory

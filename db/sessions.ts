@@ -7,6 +7,16 @@ import type { DB } from './schema.ts'
 export interface SessionAttributes {
   user_agent: string | null
   ip_address: string | null
+  /** The organisation the person acts for in this session; null or absent: for themselves. */
+  active_organisation_id?: string | null
+}
+
+/** The organisation a customer's session acts for, with their role in it. */
+export interface ActingOrganisation {
+  id: string
+  name: string
+  customerNumber: string
+  role: 'owner' | 'member' | 'billing'
 }
 
 /** The account as one query sees it: enough to render any page without another lookup. */
@@ -21,6 +31,11 @@ export interface AccountAttributes {
   customer_time_zone: string | null
   staff_display_name: string | null
   staff_role: 'agent' | 'supervisor' | 'admin' | null
+  /**
+   * Read with the session in the same statement: the organisation chosen for this session,
+   * only while the person is still a member of it (a removal takes effect on the next request).
+   */
+  acting_organisation: ActingOrganisation | null
 }
 
 declare module 'lucia' {
@@ -131,11 +146,22 @@ export class KyselySessionAdapter implements Adapter {
       .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
       .leftJoin('staff_members', 'staff_members.account_id', 'accounts.id')
       .leftJoin('customers', 'customers.id', 'accounts.customer_id')
+      .leftJoin('organisation_members as membership', (join) =>
+        join
+          .onRef('membership.organisation_id', '=', 'sessions.active_organisation_id')
+          .onRef('membership.customer_id', '=', 'accounts.customer_id')
+          .on('membership.removed_at', 'is', null),
+      )
+      .leftJoin('organisations', 'organisations.id', 'membership.organisation_id')
       .select([
         'sessions.account_id',
         'sessions.expires_at',
         'sessions.user_agent',
         'sessions.ip_address',
+        'sessions.active_organisation_id',
+        'organisations.name as organisation_name',
+        'organisations.customer_number as organisation_number',
+        'membership.role as organisation_role',
         'accounts.kind',
         'accounts.disabled_at',
         'accounts.customer_id',
@@ -159,7 +185,11 @@ export class KyselySessionAdapter implements Adapter {
       id: sessionId,
       userId: row.account_id,
       expiresAt: row.expires_at,
-      attributes: { user_agent: row.user_agent, ip_address: row.ip_address },
+      attributes: {
+        user_agent: row.user_agent,
+        ip_address: row.ip_address,
+        active_organisation_id: row.active_organisation_id,
+      },
     }
     const usable =
       row.disabled_at === null &&
@@ -182,6 +212,18 @@ export class KyselySessionAdapter implements Adapter {
         customer_time_zone: row.time_zone,
         staff_display_name: row.display_name,
         staff_role: row.role,
+        acting_organisation:
+          row.active_organisation_id !== null &&
+          row.organisation_name !== null &&
+          row.organisation_number !== null &&
+          row.organisation_role !== null
+            ? {
+                id: row.active_organisation_id,
+                name: row.organisation_name,
+                customerNumber: row.organisation_number,
+                role: row.organisation_role,
+              }
+            : null,
       },
     }
     return [session, user]
@@ -191,7 +233,7 @@ export class KyselySessionAdapter implements Adapter {
     const db = await this.#db()
     const rows = await db
       .selectFrom('sessions')
-      .select(['id', 'account_id', 'expires_at', 'user_agent', 'ip_address'])
+      .select(['id', 'account_id', 'expires_at', 'user_agent', 'ip_address', 'active_organisation_id'])
       .where('account_id', '=', accountId)
       .orderBy('last_seen_at', 'desc')
       .execute()
@@ -199,7 +241,11 @@ export class KyselySessionAdapter implements Adapter {
       id: row.id,
       userId: row.account_id,
       expiresAt: row.expires_at,
-      attributes: { user_agent: row.user_agent, ip_address: row.ip_address },
+      attributes: {
+        user_agent: row.user_agent,
+        ip_address: row.ip_address,
+        active_organisation_id: row.active_organisation_id,
+      },
     }))
   }
 
@@ -213,6 +259,7 @@ export class KyselySessionAdapter implements Adapter {
         expires_at: session.expiresAt,
         user_agent: session.attributes.user_agent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
         ip_address: session.attributes.ip_address,
+        active_organisation_id: session.attributes.active_organisation_id ?? null,
       })
       .execute()
   }
@@ -249,4 +296,57 @@ export class KyselySessionAdapter implements Adapter {
 /** Ends every session of an account, inside the caller's transaction (password reset). */
 export async function deleteAccountSessions(db: Kysely<DB>, accountId: string): Promise<void> {
   await db.deleteFrom('sessions').where('account_id', '=', accountId).execute()
+}
+
+/**
+ * Where a new session of this account starts: the organisation it last acted for, while the
+ * person still belongs to it; else for themselves.
+ */
+export async function initialActingOrganisationId(
+  db: Kysely<DB>,
+  accountId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .innerJoin('organisation_members as m', (join) =>
+      join
+        .onRef('m.organisation_id', '=', 'accounts.last_organisation_id')
+        .onRef('m.customer_id', '=', 'accounts.customer_id')
+        .on('m.removed_at', 'is', null),
+    )
+    .select('m.organisation_id')
+    .where('accounts.id', '=', accountId)
+    .executeTakeFirst()
+  return row?.organisation_id ?? null
+}
+
+/** Where the account's next sign-in starts: this organisation, or (null) the person themselves. */
+export async function rememberActingOrganisation(
+  db: Kysely<DB>,
+  accountId: string,
+  organisationId: string | null,
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ last_organisation_id: organisationId })
+    .where('id', '=', accountId)
+    .execute()
+}
+
+/**
+ * Ends the sessions in which this person acts for the organisation (they were removed from it);
+ * their other sessions, personal or for another organisation, carry on.
+ */
+export async function endOrganisationSessions(
+  db: Kysely<DB>,
+  organisationId: string,
+  customerId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('sessions')
+    .where('active_organisation_id', '=', organisationId)
+    .where('account_id', 'in', (qb) =>
+      qb.selectFrom('accounts').select('id').where('customer_id', '=', customerId),
+    )
+    .execute()
 }

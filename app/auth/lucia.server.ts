@@ -28,6 +28,7 @@ function createLucia(cookieSecure: boolean) {
       staffRole: account.staff_role,
       language: account.customer_language,
       timeZone: account.customer_time_zone ?? 'UTC',
+      actingFor: account.acting_organisation,
     }),
   })
 }

@@ -1,9 +1,15 @@
 import { type Session, type User } from 'lucia'
 import { forgetPerRequest, oncePerRequest } from '#app/lib/request-scope.server.ts'
 import { getLucia } from './lucia.server.ts'
+import { getDatabase } from '#db/database.ts'
+import {
+  type ActingOrganisation,
+  initialActingOrganisationId,
+  rememberActingOrganisation,
+} from '#db/sessions.ts'
 import { type StaffRole } from './roles.ts'
 
-export type { Session, StaffRole }
+export type { ActingOrganisation, Session, StaffRole }
 
 /** The signed-in person, as every loader and action sees them. */
 export type SessionUser = {
@@ -16,6 +22,8 @@ export type SessionUser = {
   /** The customer's chosen language (null for staff) and IANA time zone ('UTC' for staff). */
   language: string | null
   timeZone: string
+  /** The organisation a customer acts for in this session (chosen in the header); else null. */
+  actingFor: ActingOrganisation | null
 }
 
 function toSessionUser(user: User): SessionUser {
@@ -28,6 +36,7 @@ function toSessionUser(user: User): SessionUser {
     staffRole: user.staffRole,
     language: user.language,
     timeZone: user.timeZone,
+    actingFor: user.actingFor,
   }
 }
 
@@ -82,7 +91,11 @@ async function validate(request: Request): Promise<OptionalUser> {
  * Signs an account in: always a new session id, so an id planted in the browser before sign-in
  * (session fixation) is worthless after it. A session the request already had is ended.
  */
-export async function startSession(request: Request, accountId: string): Promise<Headers> {
+export async function startSession(
+  request: Request,
+  accountId: string,
+  options: { actingFor?: string | null } = {},
+): Promise<Headers> {
   forgetPerRequest('session:')
   const lucia = getLucia()
   const previousId = readSessionId(request)
@@ -92,6 +105,10 @@ export async function startSession(request: Request, accountId: string): Promise
     user_agent: request.headers.get('User-Agent'),
     // The server passes no client address to Remix yet; a forwarded header would be spoofable.
     ip_address: null,
+    active_organisation_id:
+      options.actingFor !== undefined
+        ? options.actingFor
+        : await initialActingOrganisationId(await getDatabase(), accountId),
   })
   const headers = new Headers()
   headers.append('Set-Cookie', lucia.createSessionCookie(session.id).serialize())
@@ -142,4 +159,19 @@ function blankCookieHeaders(): Headers {
   const headers = new Headers()
   headers.append('Set-Cookie', getLucia().createBlankSessionCookie().serialize())
   return headers
+}
+
+/**
+ * Switches what this browser's session acts for: an organisation the signed-in customer belongs
+ * to, or (null) themselves. What one may see changes with it, so, like any change of privilege,
+ * the browser gets a new session id. The choice is remembered for the next sign-in. The caller
+ * has checked the membership (db/organisations.ts).
+ */
+export async function switchActingOrganisation(
+  request: Request,
+  accountId: string,
+  organisationId: string | null,
+): Promise<Headers> {
+  await rememberActingOrganisation(await getDatabase(), accountId, organisationId)
+  return startSession(request, accountId, { actingFor: organisationId })
 }

@@ -74,6 +74,7 @@ describe('KyselySessionAdapter', () => {
       staffRole: null,
       language: 'en',
       timeZone: 'UTC',
+      actingFor: null,
     })
   })
 

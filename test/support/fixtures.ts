@@ -135,9 +135,16 @@ export async function thrownResponse(run: () => Promise<unknown>): Promise<Respo
  * A session straight in the database for an account, as the cookie a browser would send: tests
  * of pages start signed in without going through the sign-in form each time.
  */
-export async function sessionCookieFor(accountId: string): Promise<string> {
+export async function sessionCookieFor(
+  accountId: string,
+  options: { actingFor?: string | null } = {},
+): Promise<string> {
   const lucia = getLucia()
-  const session = await lucia.createSession(accountId, { user_agent: 'vitest', ip_address: null })
+  const session = await lucia.createSession(accountId, {
+    user_agent: 'vitest',
+    ip_address: null,
+    active_organisation_id: options.actingFor ?? null,
+  })
   const cookie = lucia.createSessionCookie(session.id)
   return `${cookie.name}=${cookie.value}`
 }
