@@ -15,6 +15,8 @@ import enMerge from '#app/locales/en/merge.json'
 import enAdmin from '#app/locales/en/admin.json'
 import enWorkspace from '#app/locales/en/workspace.json'
 import enSecurity from '#app/locales/en/security.json'
+import enOrganisations from '#app/locales/en/organisations.json'
+import enSharing from '#app/locales/en/sharing.json'
 import deCommon from '#app/locales/de/common.json'
 import deAuth from '#app/locales/de/auth.json'
 import deDashboard from '#app/locales/de/dashboard.json'
@@ -32,6 +34,8 @@ import deMerge from '#app/locales/de/merge.json'
 import deAdmin from '#app/locales/de/admin.json'
 import deWorkspace from '#app/locales/de/workspace.json'
 import deSecurity from '#app/locales/de/security.json'
+import deOrganisations from '#app/locales/de/organisations.json'
+import deSharing from '#app/locales/de/sharing.json'
 import esCommon from '#app/locales/es/common.json'
 import esAuth from '#app/locales/es/auth.json'
 import esDashboard from '#app/locales/es/dashboard.json'
@@ -49,6 +53,8 @@ import esMerge from '#app/locales/es/merge.json'
 import esAdmin from '#app/locales/es/admin.json'
 import esWorkspace from '#app/locales/es/workspace.json'
 import esSecurity from '#app/locales/es/security.json'
+import esOrganisations from '#app/locales/es/organisations.json'
+import esSharing from '#app/locales/es/sharing.json'
 import { type defaultNS, type SupportedLanguage } from './config.ts'
 
 // Static imports: translations are parsed once when the module loads, never read per request,
@@ -72,6 +78,8 @@ export const resources = {
     admin: enAdmin,
     workspace: enWorkspace,
     security: enSecurity,
+    organisations: enOrganisations,
+    sharing: enSharing,
   },
   de: {
     common: deCommon,
@@ -91,6 +99,8 @@ export const resources = {
     admin: deAdmin,
     workspace: deWorkspace,
     security: deSecurity,
+    organisations: deOrganisations,
+    sharing: deSharing,
   },
   es: {
     common: esCommon,
@@ -110,6 +120,8 @@ export const resources = {
     admin: esAdmin,
     workspace: esWorkspace,
     security: esSecurity,
+    organisations: esOrganisations,
+    sharing: esSharing,
   },
 } satisfies Record<SupportedLanguage, Record<string, object>>
 
