@@ -101,6 +101,8 @@ test('sign-in forms showing errors have no axe violations', async ({ browser }) 
   await expect(page.getByText('The email or password is not right.')).toBeVisible({
     timeout: 20_000,
   })
+  // No field to point at: focus goes to the form's alert instead.
+  await expect(page.locator('main form').getByRole('alert')).toBeFocused()
   await expectAccessible(page, '/login with a wrong password')
 
   await page.goto('/signup')
@@ -184,39 +186,94 @@ test('supervisor and admin pages have no axe violations', async ({ browser }) =>
   ]) {
     await visit(page, path)
   }
+  // The invite form refused by the server (the browser's check passes): its error summary shows.
+  await page.goto('/staff/admin')
+  await page.getByLabel('Email address').fill('admin@example.com')
+  await page.getByLabel('Name shown to colleagues and customers').fill('Already here')
+  await page.getByRole('button', { name: 'Send the invitation' }).click()
+  await expect(page.getByRole('heading', { name: 'There is a problem' })).toBeVisible({
+    timeout: 20_000,
+  })
+  // With JavaScript, focus moved to the summary once the server's answer arrived.
+  await expect(page.locator('[data-error-summary]')).toBeFocused()
+  await expect(page.locator('[data-error-summary]').getByRole('link')).toHaveText([
+    'An account with this email address already exists.',
+  ])
+  await expectAccessible(page, '/staff/admin invite refused')
   await page.context().close()
 })
 
-test('key pages fit a 360 px wide screen (and 200% zoom) without sideways scrolling', async ({
+test('key pages fit a 360 px wide screen without sideways scrolling', async ({
   browser,
 }, testInfo) => {
-  // 200% zoom of a 1280 px window lays the page out 640 CSS px wide: between the two checked.
-  for (const width of [360, 640]) {
-    const context = await browser.newContext({ viewport: { width, height: 780 } })
-    const page = await context.newPage()
-    const pages = ['/', '/login']
-    for (const path of pages) await fits(page, path, width, testInfo)
-    await signInCustomer(page)
-    const ticket = await firstLink(page, '/tickets', /^\/tickets\/T\d+$/)
-    for (const path of ['/', '/orders', ticket, '/profile', '/preferences']) {
-      await fits(page, path, width, testInfo)
-    }
-    await context.close()
-  }
+  const width = 360
+  const context = await browser.newContext({ viewport: { width, height: 780 } })
+  const page = await context.newPage()
+  for (const path of KEY_PAGES_SIGNED_OUT) await fits(page, path, `${width}px`, testInfo)
+  await signInCustomer(page)
+  for (const path of await keyPagesSignedIn(page)) await fits(page, path, `${width}px`, testInfo)
+  await context.close()
 })
 
-/** No sideways scrolling at this width; a full-page screenshot kept with the test's results. */
-async function fits(page: Page, path: string, width: number, testInfo: TestInfo) {
+// 200% zoom of a 1280x800 window: the page is laid out in 640x400 CSS pixels, each drawn as
+// 2x2 device pixels. (Playwright has no zoom control; this viewport is what zoom amounts to.)
+test('key pages work at 200% zoom: no sideways scrolling, skip link and heading reachable', async ({
+  browser,
+}, testInfo) => {
+  const context = await browser.newContext({
+    viewport: { width: 640, height: 400 },
+    deviceScaleFactor: 2,
+  })
+  const page = await context.newPage()
+  const check = async (path: string) => {
+    await fits(page, path, 'zoom200', testInfo)
+    await reachableByKeyboard(page, path)
+  }
+  for (const path of KEY_PAGES_SIGNED_OUT) await check(path)
+  await signInCustomer(page)
+  for (const path of await keyPagesSignedIn(page)) await check(path)
+  await context.close()
+})
+
+const KEY_PAGES_SIGNED_OUT = ['/', '/login']
+
+async function keyPagesSignedIn(page: Page) {
+  const ticket = await firstLink(page, '/tickets', /^\/tickets\/T\d+$/)
+  return ['/', '/orders', ticket, '/profile', '/preferences']
+}
+
+/**
+ * The first Tab shows the skip link inside the (small) viewport; following it puts focus on the
+ * main content, whose heading is on screen and fits the width.
+ */
+async function reachableByKeyboard(page: Page, path: string) {
+  await page.goto(path)
+  await page.waitForLoadState('networkidle')
+  await page.keyboard.press('Tab')
+  const skip = page.getByRole('link', { name: 'Skip to main content' })
+  await expect.soft(skip, `skip link first on ${path} at 200%`).toBeFocused()
+  await expect.soft(skip, `skip link shown on ${path} at 200%`).toBeInViewport({ ratio: 1 })
+  await page.keyboard.press('Enter')
+  await expect
+    .soft(page.locator('main'), `skip link moves focus to the content on ${path}`)
+    .toBeFocused()
+  const heading = page.locator('main h1').first()
+  await expect.soft(heading, `main heading on ${path} at 200%`).toBeInViewport()
+  const box = await heading.boundingBox()
+  const viewport = page.viewportSize()
+  expect.soft(box && viewport && box.x >= 0 && box.x + box.width <= viewport.width).toBe(true)
+}
+
+/** No sideways scrolling at this size; a full-page screenshot kept with the test's results. */
+async function fits(page: Page, path: string, size: string, testInfo: TestInfo) {
   await page.goto(path)
   await page.waitForLoadState('networkidle')
   const { scrollWidth, clientWidth } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   }))
-  expect
-    .soft(scrollWidth, `${path} at ${width} px scrolls sideways`)
-    .toBeLessThanOrEqual(clientWidth)
-  const name = `${width}px${path.replaceAll('/', '_') || '_'}.png`
+  expect.soft(scrollWidth, `${path} at ${size} scrolls sideways`).toBeLessThanOrEqual(clientWidth)
+  const name = `${size}${path.replaceAll('/', '_') || '_'}.png`
   const file = testInfo.outputPath(name)
   await page.screenshot({ path: file, fullPage: true })
   await testInfo.attach(name, { path: file, contentType: 'image/png' })

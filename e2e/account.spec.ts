@@ -94,7 +94,7 @@ test('the page explains what closing the account does, with a form to ask for it
   await password.fill('not her password')
   await section.getByLabel('Why are you leaving? (optional)').fill('Just looking')
   await section.getByRole('button', { name: 'Ask to close my account' }).click()
-  await expect(section.getByText('This is not your current password.')).toBeVisible()
+  await expect(section.getByText('This is not your current password.').last()).toBeVisible()
   await expect(section.getByLabel('Your current password')).toHaveAttribute('aria-invalid', 'true')
   await expect(section.getByLabel('Why are you leaving? (optional)')).toHaveValue('Just looking')
   await expect(

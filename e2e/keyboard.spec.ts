@@ -54,7 +54,23 @@ test('a customer signs in, replies to a ticket, changes a preference and signs o
   await page.keyboard.press('Tab')
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused()
 
-  await tabTo(page, page.getByLabel('Email address'))
+  // Sending the empty form: focus goes to the error summary, whose first link leads to the
+  // field it is about.
+  await tabTo(page, page.getByRole('button', { name: 'Sign in' }))
+  await page.keyboard.press('Enter')
+  const summary = page.locator('[data-error-summary]')
+  await expect(summary).toBeFocused()
+  await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible()
+  expect(
+    await page.evaluate(() => document.activeElement?.hasAttribute('data-error-summary')),
+  ).toBe(true)
+  await page.keyboard.press('Tab')
+  const firstLink = summary.getByRole('link').first()
+  await expect(firstLink).toBeFocused()
+  await expect(firstLink).toHaveText('Enter your email address.')
+  expect((await focusState(page)).visible, 'the summary link shows its focus').toBe(true)
+  await page.keyboard.press('Enter')
+  await expect(page.getByLabel('Email address')).toBeFocused()
   await page.keyboard.type(ANNA)
   await tabTo(page, page.getByLabel('Password'))
   await page.keyboard.type(PASSWORD)
@@ -106,4 +122,33 @@ test('a customer signs in, replies to a ticket, changes a preference and signs o
   await expect(
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }),
   ).toBeVisible()
+})
+
+test('without JavaScript the server puts the error summary first in the refused form', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  await page.goto('/login')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForLoadState('load')
+  const form = page.locator('form').filter({ has: page.getByLabel('Email address') })
+  const summary = form.locator('[data-error-summary]')
+  await expect(summary.getByRole('heading', { name: 'There is a problem' })).toBeVisible()
+  // First in the form, so it is read before the fields.
+  expect(
+    await form.evaluate((element) =>
+      element
+        .querySelector(':scope > :not(input[type=hidden])')
+        ?.hasAttribute('data-error-summary'),
+    ),
+  ).toBe(true)
+  const links = summary.getByRole('link')
+  await expect(links).toHaveText(['Enter your email address.', 'Enter your password.'])
+  // Each link points at its field.
+  for (const [index, label] of ['Email address', 'Password'].entries()) {
+    const href = await links.nth(index).getAttribute('href')
+    expect(href).toBe(`#${await page.getByLabel(label).getAttribute('id')}`)
+  }
+  await context.close()
 })

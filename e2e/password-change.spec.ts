@@ -89,7 +89,7 @@ test('changing the password signs out the other browser, and only the new passwo
 
   // A wrong current password is refused at its field.
   await changePassword(changer, 'not my password', NEW_PASSWORD)
-  await expect(changer.getByText('This is not your current password.')).toBeVisible()
+  await expect(changer.getByText('This is not your current password.').last()).toBeVisible()
 
   await changePassword(changer, FIRST_PASSWORD, NEW_PASSWORD)
   await expect(changer).toHaveURL('/account/password?changed=1')
@@ -114,7 +114,7 @@ test('changing the password signs out the other browser, and only the new passwo
   // through (no click lost to a message vanishing from under the pointer).
   await other.goto('/account/password')
   await changePassword(other, 'not my password', THIRD_PASSWORD)
-  await expect(other.getByText('This is not your current password.')).toBeVisible()
+  await expect(other.getByText('This is not your current password.').last()).toBeVisible()
   await changePassword(other, NEW_PASSWORD, THIRD_PASSWORD)
   await expect(other).toHaveURL('/account/password?changed=1')
   await expect(other.getByRole('status')).toContainText('Your password has been changed.')

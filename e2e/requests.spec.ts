@@ -52,7 +52,7 @@ test('Anna starts a return from a delivered order, follows it, and cancels it', 
   await expect(items).toContainText('Tick the items you want to return')
   const reason = page.getByLabel('Why are you returning them?')
   await expect(reason).toHaveAttribute('aria-invalid', 'true')
-  await expect(page.getByText('Choose a reason.')).toBeVisible()
+  await expect(page.getByText('Choose a reason.').last()).toBeVisible()
   await expect(page.getByLabel('Short title (optional)')).toHaveValue('The left ear cuts out')
 
   await items.getByRole('checkbox').first().check()
@@ -126,7 +126,7 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Send request' }).click()
     const requested = page.getByLabel('What is correct?')
     await expect(requested).toHaveAttribute('aria-invalid', 'true')
-    await expect(page.getByText('Tell us what is correct.')).toBeVisible()
+    await expect(page.getByText('Tell us what is correct.').last()).toBeVisible()
     await expect(page.getByLabel('What is wrong?')).toHaveValue('family_name')
 
     await requested.fill('Berg-Lindqvist')

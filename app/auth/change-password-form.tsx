@@ -4,6 +4,7 @@ import { Form, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { buttonClass, ErrorList, inputClass, labelClass, Notice } from '#app/components/forms.tsx'
 import { FormAlertWithRetry } from './rate-limit-alert.tsx'
 import { NewPasswordSchema, passwordFields } from './schemas.ts'
@@ -70,6 +71,7 @@ export function ChangePasswordPage({
       </header>
       {changed ? <Notice>{t('password.changed')}</Notice> : null}
       <Form method="post" className="space-y-4" ref={formRef} {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <div className="space-y-1">
           <label htmlFor={fields.currentPassword.id} className={labelClass}>

@@ -2,6 +2,7 @@ import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@co
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -62,6 +63,7 @@ export function EmailLinkRequestPage({
         <p className="text-slate-700">{t(`${texts}.intro`)}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <div className="space-y-1">
           <label htmlFor={fields.email.id} className={labelClass}>

@@ -1,6 +1,7 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, useNavigation } from '@remix-run/react'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -36,6 +37,7 @@ export function SetPasswordForm({
 
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      <ErrorSummary form={form} omit={['token']} />
       <FormAlert id={form.errorId} errors={form.errors} />
       <input type="hidden" name={fields.token.name} value={token} />
       <div className="space-y-1">

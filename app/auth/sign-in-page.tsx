@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 // Type-only imports: erased from the browser bundle, which must not pull in server modules.
 import type { AccountKind } from '#db/accounts.ts'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -53,6 +54,7 @@ export function SignInPage({ kind }: { kind: AccountKind }) {
       {resetDone ? <Notice>{t('signIn.resetDone')}</Notice> : null}
 
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
 

@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -44,6 +45,7 @@ export function CodeForm({
   const hintId = `${fields.code.id}-hint`
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      <ErrorSummary form={form} />
       <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
       <input type="hidden" name="intent" value={intent} />
       <div className="space-y-1">
@@ -312,6 +314,7 @@ function DisableForm({ lastResult }: { lastResult: unknown }) {
       </h2>
       <p>{t('settings.disableIntro')}</p>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <input type="hidden" name="intent" value="disable" />
         <div className="space-y-1">

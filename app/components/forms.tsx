@@ -27,7 +27,10 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
   )
 }
 
-/** Errors about the whole form; announced by screen readers as soon as it appears. */
+/**
+ * Errors about the whole form; announced by screen readers as soon as it appears. After a refused
+ * submit with no field error to summarise, the form's ErrorSummary moves focus here.
+ */
 export function FormAlert({
   id,
   errors,
@@ -40,7 +43,11 @@ export function FormAlert({
   const errorText = useErrorText()
   if (!errors?.length) return null
   return (
-    <div id={id} role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
+    <div
+      id={id}
+      role="alert"
+      className="rounded border border-red-300 bg-red-50 p-3 text-red-800 focus-visible:ring-2 focus-visible:ring-blue-600 focus-visible:outline-none"
+    >
       {errors.map((error) => (
         <p key={error}>{errorText(error)}</p>
       ))}

@@ -5,15 +5,16 @@ import { sendMailInBackground } from './mailer.server.ts'
 import { staffInvitationMail } from './templates/staff-invitation.ts'
 
 /**
- * Mails a staff invitation's link. In the background like the customers' invitations: the admin
+ * Mails a staff invitation's link, in the language the admin chose for it. In the background like the customers' invitations: the admin
  * page shows the member as invited either way and can send a new link.
  */
 export async function mailStaffInvitation(
   invitation: StaffInvitation,
   invitedBy: string,
+  /** The mail's language: the one the admin chose in the invite form (English if not offered). */
+  language: string,
 ): Promise<void> {
-  // Staff screens and mails are English for now.
-  const t = await getFixedTFor('en', 'admin')
+  const t = await getFixedTFor(language, 'admin')
   sendMailInBackground(
     staffInvitationMail({
       t,

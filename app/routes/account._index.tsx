@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { verifyAgainstDummy, verifyPassword } from '#app/auth/password.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -240,6 +241,7 @@ function CloseAccount() {
       <p className="text-slate-700">{t('closure.downloadFirst')}</p>
 
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="space-y-1">
           <label htmlFor={fields.currentPassword.id} className={labelClass}>

@@ -11,6 +11,7 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -92,6 +93,7 @@ export default function AddEmailRoute() {
         <p className="text-slate-700">{t('emails.addIntro')}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="space-y-1">
           <label htmlFor={fields.email.id} className={labelClass}>

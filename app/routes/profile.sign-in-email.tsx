@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { verifyAgainstDummy, verifyPassword } from '#app/auth/password.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -130,6 +131,7 @@ export default function SignInEmailRoute() {
         <p className="text-slate-700">{t('signInEmail.intro')}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <div className="space-y-1">
           <label htmlFor={fields.newEmail.id} className={labelClass}>

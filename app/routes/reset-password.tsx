@@ -10,6 +10,7 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -105,6 +106,7 @@ function ResetPasswordForm({ token }: { token: string }) {
         <p className="text-slate-700">{t('resetPassword.intro')}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} omit={['token']} />
         <FormAlert id={form.errorId} errors={form.errors}>
           {linkRefused ? (
             <p>

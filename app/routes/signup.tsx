@@ -23,6 +23,7 @@ import { FormAlertWithRetry } from '#app/auth/rate-limit-alert.tsx'
 import { getOptionalUser } from '#app/auth/session.server.ts'
 import { SIGN_UP_VERIFICATION_TTL_MINUTES, signUp } from '#app/auth/signup.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -155,6 +156,7 @@ function SignUpForm() {
         <p className="text-slate-700">{t('signUp.intro')}</p>
       </header>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlertWithRetry id={form.errorId} errors={form.errors} lastResult={lastResult} />
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="space-y-1">

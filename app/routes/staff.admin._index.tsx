@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { staffRoles } from '#app/auth/roles.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -22,7 +23,13 @@ import {
   linkClass,
   Notice,
 } from '#app/components/forms.tsx'
-import { getFixedT } from '#app/i18n/i18next.server.ts'
+import {
+  fallbackLng,
+  isSupportedLanguage,
+  type SupportedLanguage,
+  supportedLngs,
+} from '#app/i18n/config.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { singleLine } from '#app/lib/text-fields.ts'
 import { mailStaffInvitation } from '#app/mail/staff-invitation.server.ts'
 import { getDatabase } from '#db/database.ts'
@@ -46,17 +53,29 @@ const InviteSchema = z.object({
       .max(200, 'admin:errors.nameTooLong'),
   ),
   role: z.enum(staffRoles, { errorMap: () => ({ message: 'admin:errors.roleInvalid' }) }),
+  // Absent (a form from before the choice existed): the admin's own language.
+  language: z
+    .enum(supportedLngs, { errorMap: () => ({ message: 'admin:errors.languageInvalid' }) })
+    .optional(),
 })
+
+// Each language is named in itself, as in the language switcher.
+function nativeName(code: string): string {
+  return new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { headers } = await requireStaff(request, 'admin')
   const staff = await listStaff(await getDatabase())
-  const [common, admin] = await Promise.all([
+  const [common, admin, locale] = await Promise.all([
     getFixedT(request, 'common'),
     getFixedT(request, 'admin'),
+    getRequestLocale(request),
   ])
+  // The invitation mail is written in the admin's own language unless they choose another.
+  const mailLanguage: SupportedLanguage = isSupportedLanguage(locale) ? locale : fallbackLng
   return data(
-    { title: common('app.pageTitle', { page: admin('staff.title') }), staff },
+    { title: common('app.pageTitle', { page: admin('staff.title') }), staff, mailLanguage },
     { headers },
   )
 }
@@ -68,11 +87,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return data(submission.reply(), { status: 400, headers })
   }
   try {
-    const invitation = await inviteStaff(await getDatabase(), {
-      ...submission.value,
-      actorId: user.id,
-    })
-    await mailStaffInvitation(invitation, user.displayName)
+    const { language, ...invite } = submission.value
+    const invitation = await inviteStaff(await getDatabase(), { ...invite, actorId: user.id })
+    await mailStaffInvitation(
+      invitation,
+      user.displayName,
+      language ?? (await getRequestLocale(request)),
+    )
   } catch (error) {
     if (error instanceof InvalidStateError) {
       return data(submission.reply({ fieldErrors: { email: [error.reason] } }), {
@@ -88,7 +109,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function StaffAdminRoute() {
-  const { staff } = useLoaderData<typeof loader>()
+  const { staff, mailLanguage } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('admin')
@@ -97,7 +118,7 @@ export default function StaffAdminRoute() {
     constraint: getZodConstraint(InviteSchema),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteSchema }),
     shouldRevalidate: 'onInput',
-    defaultValue: { role: 'agent' },
+    defaultValue: { role: 'agent', language: mailLanguage },
   })
 
   return (
@@ -155,6 +176,7 @@ export default function StaffAdminRoute() {
         </h2>
         <p>{t('staff.invite.intro')}</p>
         <Form method="post" className="max-w-md space-y-4" {...getFormProps(form)}>
+          <ErrorSummary form={form} />
           <FormAlert id={form.errorId} errors={form.errors} />
           <div className="space-y-1">
             <label htmlFor={fields.email.id} className={labelClass}>
@@ -190,6 +212,19 @@ export default function StaffAdminRoute() {
               ))}
             </select>
             <ErrorList id={fields.role.errorId} errors={fields.role.errors} />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={fields.language.id} className={labelClass}>
+              {t('staff.invite.language')}
+            </label>
+            <select {...getSelectProps(fields.language)} className={inputClass}>
+              {supportedLngs.map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {nativeName(code)}
+                </option>
+              ))}
+            </select>
+            <ErrorList id={fields.language.errorId} errors={fields.language.errors} />
           </div>
           <button type="submit" className={buttonClass}>
             {t('staff.invite.submit')}

@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { staffRoles } from '#app/auth/roles.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -20,7 +21,7 @@ import {
   linkClass,
   Notice,
 } from '#app/components/forms.tsx'
-import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { orNotFound, requireFound } from '#app/lib/http.server.ts'
 import { MAX_INTEGER, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
@@ -173,7 +174,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       case 'resend': {
         const invitation = await orNotFound(() => resendStaffInvitation(db, edit))
-        await mailStaffInvitation(invitation, user.displayName)
+        // A new link goes out in the admin's own language (the first one's is not stored).
+        await mailStaffInvitation(invitation, user.displayName, await getRequestLocale(request))
         return done('resent')
       }
     }
@@ -304,6 +306,7 @@ export default function StaffMemberRoute() {
           {t('member.editTitle')}
         </h2>
         <Form method="post" className="flex flex-wrap items-end gap-2">
+          <ErrorSummary errors={{ displayName: errorsFor('rename', 'displayName') }} />
           <input type="hidden" name="intent" value="rename" />
           <input type="hidden" name="version" value={version} />
           <div className="grow space-y-1">
@@ -339,6 +342,7 @@ export default function StaffMemberRoute() {
         ) : (
           <>
             <Form method="post" className="flex flex-wrap items-end gap-2">
+              <ErrorSummary errors={{ role: errorsFor('role', 'role') }} />
               <input type="hidden" name="intent" value="role" />
               <input type="hidden" name="version" value={version} />
               <div className="space-y-1">

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -223,6 +224,7 @@ export default function WordingsRoute() {
             <details open={mine}>
               <summary>{t('admin:wordings.newVersion')}</summary>
               <Form method="post" className="space-y-2">
+                <ErrorSummary errors={mine ? { [`${id}-body`]: errors.body } : {}} />
                 <input type="hidden" name="intent" value="add" />
                 <input type="hidden" name="topic" value={group.topic} />
                 <input type="hidden" name="language" value={group.language} />
@@ -260,6 +262,17 @@ export default function WordingsRoute() {
           <FormAlert errors={Object.keys(errors).length ? ['admin:errors.fixFields'] : null} />
         ) : null}
         <Form method="post" className="max-w-md space-y-3">
+          <ErrorSummary
+            errors={
+              inNewForm
+                ? {
+                    'new-topic': errors.topic,
+                    'new-language': errors.language,
+                    'new-body': errors.body,
+                  }
+                : {}
+            }
+          />
           <input type="hidden" name="intent" value="add" />
           <input type="hidden" name="basedOnVersion" value="0" />
           <div className="space-y-1">

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -251,6 +252,13 @@ export default function CannedRepliesRoute() {
     const bodyErrors = errorsOf('body')
     return (
       <>
+        <ErrorSummary
+          errors={{
+            [`${prefix}-title`]: errorsOf('title'),
+            [`${prefix}-language`]: errorsOf('language'),
+            [`${prefix}-body`]: bodyErrors,
+          }}
+        />
         {input('title')}
         {input('language')}
         <div className="space-y-1">

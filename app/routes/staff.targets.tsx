@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { buttonClass, ErrorList, FormAlert, inputClass, Notice } from '#app/components/forms.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
@@ -194,6 +195,7 @@ export default function StaffTargetsRoute() {
       {hasErrors ? <FormAlert errors={['staff:targets.errors.fixFields']} /> : null}
       {canEdit ? null : <p>{t('targets.readOnly')}</p>}
       <Form method="post" className="space-y-6">
+        <ErrorSummary errors={errors} />
         {table(
           'ticket_priority',
           tickets.map((row) => ({

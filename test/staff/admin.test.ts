@@ -14,6 +14,7 @@ import {
 } from '#app/routes/staff.admin.wordings.tsx'
 import { action as claimAction, loader as claimLoader } from '#app/routes/staff_.claim.tsx'
 import { action as staffLoginAction } from '#app/routes/staff_.login.tsx'
+import { localeCookie } from '#app/i18n/i18next.server.ts'
 import { currentWordings } from '#db/consent.ts'
 import { addConsentWording, latestWordingVersion } from '#db/consent-wordings.ts'
 import { createCustomer } from '#db/customers.ts'
@@ -655,5 +656,56 @@ describe('who may use the admin pages', () => {
     const staff = (list.data as { staff: { accountId: string; state: string }[] }).staff
     expect(staff.find((entry) => entry.accountId === invited.accountId)?.state).toBe('invited')
     expect(staff.find((entry) => entry.accountId === member.accountId)?.state).toBe('active')
+  })
+})
+
+describe('the invitation mail is in the language the admin chose', () => {
+  async function inviteIn(fields: Record<string, string>, cookie = admin.cookie) {
+    const email = uniqueEmail('lang')
+    const { result, arrived } = await smtp.collect(() =>
+      invitePost({ email, displayName: 'Lena Lang', role: 'agent', ...fields }, cookie),
+    )
+    return { email, result, arrived }
+  }
+
+  test.each([
+    ['de', 'Ihr Mitarbeitendenkonto für das Kundenportal', 'Ihre Rolle: Kundenbetreuung.'],
+    ['es', 'Su cuenta de personal para el portal de clientes', 'Ada Admin le ha invitado'],
+    ['en', 'Your staff account for the customer portal', 'as Agent'],
+  ])('in %s when chosen in the form', async (language, subject, text) => {
+    const { email, result, arrived } = await inviteIn({ language })
+    expect(result).toMatchObject({ status: 302, location: '/staff/admin?saved=invited' })
+    expect(arrived).toHaveLength(1)
+    expect(recipientOf(arrived[0]!)).toBe(email)
+    expect(arrived[0]!.subject).toBe(subject)
+    expect(arrived[0]!.text).toContain(text)
+    // The link itself does not depend on the language.
+    expect(tokenOf(linkIn(arrived[0]!, '/staff/claim'))).toMatch(/^[\w-]{20,}$/)
+  })
+
+  test("the form offers every language and starts at the admin's own", async () => {
+    const german = `${admin.cookie}; ${(await localeCookie.serialize('de')).split(';')[0]}`
+    const page = await answerOf(() =>
+      adminLoader(routeArgs(getRequest('/staff/admin', { cookie: german }))),
+    )
+    expect(page.data).toMatchObject({ mailLanguage: 'de' })
+    const english = await answerOf(() =>
+      adminLoader(routeArgs(getRequest('/staff/admin', { cookie: admin.cookie }))),
+    )
+    expect(english.data).toMatchObject({ mailLanguage: 'en' })
+
+    // A post without the field (an older form) writes in the admin's language too.
+    const { arrived } = await inviteIn({}, german)
+    expect(arrived).toHaveLength(1)
+    expect(arrived[0]!.subject).toBe('Ihr Mitarbeitendenkonto für das Kundenportal')
+  })
+
+  test('a language we do not offer is a field error, and nothing is invited or sent', async () => {
+    const before = await databaseFingerprint(database.db)
+    const { result, arrived } = await inviteIn({ language: 'fr' })
+    expect(result.status).toBe(400)
+    expect(result.data).toMatchObject({ error: { language: ['admin:errors.languageInvalid'] } })
+    expect(arrived).toHaveLength(0)
+    expect(await databaseFingerprint(database.db)).toEqual(before)
   })
 })

@@ -7,6 +7,7 @@ import {
 } from '@conform-to/react'
 import { Form, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -116,6 +117,7 @@ export function PreferencesForm({
 
   return (
     <Form method="post" className="space-y-8" {...getFormProps(form)}>
+      <ErrorSummary form={form} />
       <FormAlert id={form.errorId} errors={form.errors}>
         {conflict ? <ConflictTable conflict={conflict} languageName={languageName} /> : null}
       </FormAlert>

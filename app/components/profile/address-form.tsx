@@ -8,6 +8,7 @@ import {
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -98,6 +99,7 @@ export function AddressForm({
 
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      <ErrorSummary form={form} />
       <FormAlert id={form.errorId} errors={form.errors} />
       {mode === 'edit' ? <input {...getInputProps(fields.version, { type: 'hidden' })} /> : null}
       {ADDRESS_FIELDS.map((name) => {

@@ -8,6 +8,7 @@ import {
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -71,6 +72,7 @@ export function DetailsForm({
 
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      <ErrorSummary form={form} />
       <FormAlert id={form.errorId} errors={form.errors} />
       <input type="hidden" name="intent" value="details" />
       <input {...getInputProps(fields.version, { type: 'hidden' })} />

@@ -8,6 +8,7 @@ import {
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -55,6 +56,7 @@ export function PhoneForm({
 
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
+      <ErrorSummary form={form} />
       <FormAlert id={form.errorId} errors={form.errors} />
       <div className="space-y-1">
         <label htmlFor={fields.country.id} className={labelClass}>

@@ -1,4 +1,5 @@
 import { type ReactNode } from 'react'
+import { type FieldErrorsById } from '#app/components/error-summary.tsx'
 import { ErrorList, inputClass, labelClass } from '#app/components/forms.tsx'
 
 // What the ticket route's action answers for a refused post, and the small helpers every form
@@ -29,6 +30,11 @@ export function feedbackOf(
 }
 
 export type FormFeedback = ReturnType<typeof feedbackOf>
+
+/** The form's field errors by field id, for its error summary: `ids` maps names to ids. */
+export function errorsById(form: FormFeedback, ids: Record<string, string>): FieldErrorsById {
+  return Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, form.errors(name)]))
+}
 
 /** A labelled text input with its errors, wired up for screen readers. */
 export function TextInput({

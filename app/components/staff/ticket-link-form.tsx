@@ -1,7 +1,9 @@
 import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { FormAlert } from '#app/components/forms.tsx'
 import {
+  errorsById,
   feedbackOf,
   SelectInput,
   smallButtonClass,
@@ -44,6 +46,7 @@ export function TicketLinkForm({
         <br />
         {t('link.request')}: {requestNumber ?? t('link.nothing')}
       </p>
+      <ErrorSummary errors={errorsById(form, { target: 'ws-link-target' })} />
       <FormAlert errors={form.formErrors} />
       {choices.length === 0 ? (
         <p className="text-sm text-slate-700">{t('link.noChoices')}</p>

@@ -3,7 +3,7 @@ import { type MailMessage } from '../mailer.server.ts'
 import { simpleMail } from './simple-mail.ts'
 
 export interface StaffInvitationMailOptions {
-  /** A `t` fixed to the admin namespace (staff read English for now). */
+  /** A `t` fixed to the admin namespace, in the mail's language. */
   t: TFunction<'admin'>
   to: string
   name: string
