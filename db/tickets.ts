@@ -11,10 +11,26 @@ import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 import type { DB, Tickets } from './schema.ts'
 import { dueAt } from './service-targets.ts'
 import { isUuid } from './ids.ts'
+import {
+  type Colleague,
+  customerDisplayName,
+  listSharedWith,
+  NotOpenerError,
+  writeSharing,
+} from './item-shares.ts'
+import {
+  type ItemVisibility,
+  openedBy,
+  type OrganisationRole,
+  type Viewer,
+  visibleTo,
+} from './item-visibility.ts'
 import { notifyTicket } from './notifications.ts'
 
-// Support tickets. Customer-side functions take the customer's id and scope every query by it in
-// the WHERE clause, so a ticket number of someone else behaves exactly like an unknown one.
+// Support tickets. Customer-side functions take the viewer (the person and what they act for)
+// and filter every query with `visibleTo` in the WHERE clause, so a ticket the viewer may not
+// see behaves exactly like an unknown number. Everyone who sees a ticket reads and replies;
+// only the person who opened it closes, reopens or rates it (NotOpenerError otherwise).
 // Internal notes (visibility 'internal') are filtered out in every query a customer's page uses.
 
 export type TicketStatus = Selectable<Tickets>['status']
@@ -122,10 +138,16 @@ interface ChangeContext {
   channel: HistoryChannel
 }
 
-/** The customer-side address of one ticket. */
-interface CustomerTicketKey {
-  customerId: string
-  ticketNumber: string
+/**
+ * The customer-side address of one ticket: the viewer and its number. A bare `customerId` is
+ * that person acting for themselves (their personal tickets only).
+ */
+type CustomerTicketKey = { ticketNumber: string } & (
+  { viewer: Viewer } | { customerId: string; viewer?: undefined }
+)
+
+function viewerOfKey(key: CustomerTicketKey): Viewer {
+  return key.viewer ?? { customerId: key.customerId, actingFor: null }
 }
 
 // Listing -------------------------------------------------------------------------------------
@@ -141,6 +163,18 @@ export interface TicketListItem extends TicketPromise {
   updatedAt: Date
 }
 
+/** Whose a ticket in a customer's list is, as the list shows it. */
+export interface TicketOwnership {
+  /** The opener's name; null when the viewer opened it. */
+  openerName: string | null
+  /** Null for a personal ticket; otherwise who in the organisation sees it. */
+  sharing: ItemVisibility | null
+  /** How many colleagues a 'named' ticket is shared with (0 otherwise). */
+  sharedCount: number
+}
+
+export type VisibleTicketListItem = TicketListItem & TicketOwnership
+
 /**
  * The ticket columns with the priority's service targets joined, so the promise is computed
  * without a query per ticket.
@@ -153,6 +187,23 @@ function ticketsWithTargets(db: Kysely<DB>) {
     'tickets.priority',
     'tickets.updated_at as updatedAt',
   ])
+}
+
+/**
+ * The TicketOwnership columns of the tickets row, in the list's own statement (no query per
+ * ticket): the opener's customers row must be joined as `opener`.
+ */
+function ownershipColumns(viewer: Viewer) {
+  return [
+    sql<string | null>`case when tickets.customer_id = ${viewer.customerId} then null
+      else ${customerDisplayName('opener')} end`.as('openerName'),
+    sql<ItemVisibility | null>`case when tickets.organisation_id is null then null
+      else tickets.visibility end`.as('sharing'),
+    sql<number>`case when tickets.visibility = 'named' then (
+      select count(*) from item_shares
+      where item_shares.item_kind = 'ticket' and item_shares.item_id = tickets.id
+    )::integer else 0 end`.as('sharedCount'),
+  ] as const
 }
 
 type TicketWithTargets = PromiseSource & Omit<TicketListItem, keyof TicketPromise>
@@ -170,24 +221,75 @@ function toListItem(row: TicketWithTargets): TicketListItem {
   }
 }
 
-/** One page of the customer's tickets, newest first, optionally of one status. */
+interface TicketListOptions {
+  status?: TicketStatus | null
+  after?: string | null
+  limit: number
+}
+
+/**
+ * Staff side: one page of every ticket the person opened (personal or for any organisation),
+ * newest first, optionally of one status, in the shape of the customer's own list (opened by
+ * them, so no opener's name). The customer's own pages use listVisibleTickets.
+ */
 export async function listCustomerTickets(
   db: Kysely<DB>,
   customerId: string,
-  options: { status?: TicketStatus | null; after?: string | null; limit: number },
-): Promise<{ items: TicketListItem[]; nextCursor: string | null }> {
+  options: TicketListOptions,
+): Promise<{ items: VisibleTicketListItem[]; nextCursor: string | null }> {
+  return ticketPage(db, { customerId, actingFor: null }, options, (query) =>
+    query.where('tickets.customer_id', '=', customerId),
+  )
+}
+
+type TicketPageQuery = ReturnType<typeof ticketPageQuery>
+
+function ticketPageQuery(db: Kysely<DB>, viewer: Viewer, options: TicketListOptions) {
   let query = ticketsWithTargets(db)
-    .select(exactTime('tickets.created_at').as('cursorAt'))
-    .where('tickets.customer_id', '=', customerId)
+    .innerJoin('customers as opener', 'opener.id', 'tickets.customer_id')
+    .select([...ownershipColumns(viewer), exactTime('tickets.created_at').as('cursorAt')])
     .orderBy('tickets.created_at', 'desc')
     .orderBy('tickets.id', 'desc')
     .limit(options.limit + 1)
   if (options.status) query = query.where('tickets.status', '=', options.status)
   const cursor = decodeCursor(options.after)
   if (cursor) query = query.where(afterCursor('tickets.created_at', 'tickets.id', cursor))
-  const rows = await query.execute()
+  return query
+}
+
+/** One keyset page of tickets with whose each is; `scope` says which tickets. */
+async function ticketPage(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  options: TicketListOptions,
+  scope: (query: TicketPageQuery) => TicketPageQuery,
+): Promise<{ items: VisibleTicketListItem[]; nextCursor: string | null }> {
+  const rows = await scope(ticketPageQuery(db, viewer, options)).execute()
   const page = pageOf(rows, options.limit)
-  return { items: page.items.map(toListItem), nextCursor: page.nextCursor }
+  return {
+    items: page.items.map((row) => ({
+      ...toListItem(row),
+      openerName: row.openerName,
+      sharing: row.sharing,
+      sharedCount: Number(row.sharedCount),
+    })),
+    nextCursor: page.nextCursor,
+  }
+}
+
+/**
+ * Customer side: one page of the tickets the viewer may see where they act (their personal
+ * ones; acting for an organisation also its tickets shared with them), newest first, with who
+ * opened each and who sees it. One statement, however many openers the page shows.
+ */
+export async function listVisibleTickets(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  options: TicketListOptions,
+): Promise<{ items: VisibleTicketListItem[]; nextCursor: string | null }> {
+  return ticketPage(db, viewer, options, (query) =>
+    query.where(visibleTo(viewer, 'ticket', 'tickets')),
+  )
 }
 
 export interface OpenTicketSummary {
@@ -201,35 +303,66 @@ export interface OpenTicketSummary {
   dueAt: Date | null
 }
 
-/** Tickets still in progress (open, or waiting on the customer), newest first: the dashboard's. */
+export type VisibleOpenTicketSummary = OpenTicketSummary & TicketOwnership
+
+const IN_PROGRESS: TicketStatus[] = ['open', 'waiting_on_customer']
+
+function toOpenSummary(row: TicketWithTargets): OpenTicketSummary {
+  const { dueAt: due } = ticketPromise(row)
+  return {
+    id: row.id,
+    ticketNumber: row.ticketNumber,
+    subject: row.subject,
+    status: row.status,
+    priority: row.priority,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    dueAt: due,
+  }
+}
+
+/**
+ * Staff side: the tickets the person opened that are still in progress (open, or waiting on
+ * the customer), newest first. The customer's dashboard uses listVisibleOpenTickets.
+ */
 export async function listOpenTickets(
   db: Kysely<DB>,
   customerId: string,
 ): Promise<OpenTicketSummary[]> {
   const rows = await ticketsWithTargets(db)
     .where('tickets.customer_id', '=', customerId)
-    .where('tickets.status', 'in', ['open', 'waiting_on_customer'])
+    .where('tickets.status', 'in', IN_PROGRESS)
     .orderBy('tickets.created_at', 'desc')
     .orderBy('tickets.id', 'desc')
     .execute()
-  return rows.map((row) => {
-    const { dueAt: due } = ticketPromise(row)
-    return {
-      id: row.id,
-      ticketNumber: row.ticketNumber,
-      subject: row.subject,
-      status: row.status,
-      priority: row.priority,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      dueAt: due,
-    }
-  })
+  return rows.map(toOpenSummary)
+}
+
+/** Customer side: the tickets in progress the viewer may see where they act, newest first. */
+export async function listVisibleOpenTickets(
+  db: Kysely<DB>,
+  viewer: Viewer,
+): Promise<VisibleOpenTicketSummary[]> {
+  const rows = await ticketsWithTargets(db)
+    .innerJoin('customers as opener', 'opener.id', 'tickets.customer_id')
+    .select(ownershipColumns(viewer))
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
+    .where('tickets.status', 'in', IN_PROGRESS)
+    .orderBy('tickets.created_at', 'desc')
+    .orderBy('tickets.id', 'desc')
+    .execute()
+  return rows.map((row) => ({
+    ...toOpenSummary(row),
+    openerName: row.openerName,
+    sharing: row.sharing,
+    sharedCount: Number(row.sharedCount),
+  }))
 }
 
 // The thread ----------------------------------------------------------------------------------
 
-export type MessageAuthor = 'you' | 'staff' | 'system'
+/** 'you': the viewer; 'colleague': another person of the organisation (see authorName). */
+export type MessageAuthor = 'you' | 'colleague' | 'staff' | 'system'
 
 export interface ThreadAttachment {
   id: string
@@ -242,6 +375,8 @@ export interface ThreadMessage {
   author: MessageAuthor
   /** The staff member's display name for staff replies, else null. */
   staffName: string | null
+  /** The colleague's name for a colleague's message, else null. */
+  authorName: string | null
   body: string
   createdAt: Date
   attachments: ThreadAttachment[]
@@ -263,33 +398,51 @@ export interface TicketThread extends TicketPromise {
     ratingComment: string | null
     orderNumber: string | null
     requestNumber: string | null
+    /** The viewer opened it: only they close, reopen, rate it or change who sees it. */
+    isOpener: boolean
+    /** The opener's name; null when that is the viewer. */
+    openerName: string | null
+    /** Null for a personal ticket. */
+    organisation: { id: string; name: string } | null
+    visibility: ItemVisibility
+    /** The colleagues a 'named' ticket is shared with, by name. */
+    sharedWith: Colleague[]
   }
   messages: ThreadMessage[]
 }
 
 /**
- * A ticket with its public conversation: three queries however long the thread (the ticket, its
- * public messages with staff names, their attachments). Null for an unknown or foreign number.
+ * A ticket the viewer may see, with its public conversation and who wrote each message: three
+ * queries however long the thread (the ticket, its public messages with their authors' names,
+ * their attachments), a fourth for the named colleagues of a 'named' ticket. Null for a number
+ * that is unknown or not visible to the viewer.
  */
-export async function getCustomerTicketThread(
+export async function getVisibleTicketThread(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   ticketNumber: string,
 ): Promise<TicketThread | null> {
   const row = await ticketsWithTargets(db)
-    // Joined with the customer's id too, so a link can never show another customer's number.
+    .innerJoin('customers as opener', 'opener.id', 'tickets.customer_id')
+    .leftJoin('organisations', 'organisations.id', 'tickets.organisation_id')
+    // A link shows only if the viewer may see the order or request too, where they act.
     .leftJoin('orders', (join) =>
-      join.onRef('orders.id', '=', 'tickets.order_id').on('orders.customer_id', '=', customerId),
+      join.onRef('orders.id', '=', 'tickets.order_id').on(visibleTo(viewer, 'order', 'orders')),
     )
     .leftJoin('requests', (join) =>
       join
         .onRef('requests.id', '=', 'tickets.request_id')
-        .on('requests.customer_id', '=', customerId),
+        .on(visibleTo(viewer, 'request', 'requests')),
     )
     .select((eb) => [
       'tickets.category',
       'tickets.rating',
       'tickets.rating_comment as ratingComment',
+      'tickets.visibility',
+      'tickets.customer_id as openerId',
+      customerDisplayName('opener').as('openerName'),
+      'organisations.id as organisationId',
+      'organisations.name as organisationName',
       'orders.order_number as orderNumber',
       'requests.request_number as requestNumber',
       eb
@@ -299,21 +452,25 @@ export async function getCustomerTicketThread(
         .where('ticket_events.kind', 'in', ['created', 'status_changed'])
         .as('statusChangedAt'),
     ])
-    .where('tickets.customer_id', '=', customerId)
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
     .where('tickets.ticket_number', '=', ticketNumber)
     .executeTakeFirst()
   if (!row) return null
 
-  const [messages, attachments] = await Promise.all([
+  const [messages, attachments, shared] = await Promise.all([
     db
       .selectFrom('ticket_messages')
       .leftJoin('staff_members', 'staff_members.account_id', 'ticket_messages.author_account_id')
+      .leftJoin('accounts', 'accounts.id', 'ticket_messages.author_account_id')
+      .leftJoin('customers as author', 'author.id', 'accounts.customer_id')
       .select([
         'ticket_messages.id',
         'ticket_messages.author_kind as authorKind',
         'ticket_messages.body',
         'ticket_messages.created_at as createdAt',
         'staff_members.display_name as staffName',
+        'author.id as authorCustomerId',
+        customerDisplayName('author').as('authorName'),
       ])
       .where('ticket_messages.ticket_id', '=', row.id)
       // The customer never sees internal notes.
@@ -335,6 +492,9 @@ export async function getCustomerTicketThread(
       .orderBy('ticket_attachments.created_at')
       .orderBy('ticket_attachments.id')
       .execute(),
+    row.visibility === 'named'
+      ? listSharedWith(db, 'ticket', [row.id])
+      : Promise.resolve(new Map<string, Colleague[]>()),
   ])
 
   const byMessage = new Map<string, ThreadAttachment[]>()
@@ -343,6 +503,7 @@ export async function getCustomerTicketThread(
     list.push(attachment)
     byMessage.set(messageId, list)
   }
+  const isOpener = row.openerId === viewer.customerId
 
   return {
     ticket: {
@@ -359,37 +520,84 @@ export async function getCustomerTicketThread(
       ratingComment: row.ratingComment,
       orderNumber: row.orderNumber,
       requestNumber: row.requestNumber,
+      isOpener,
+      openerName: isOpener ? null : row.openerName,
+      organisation:
+        row.organisationId !== null && row.organisationName !== null
+          ? { id: row.organisationId, name: row.organisationName }
+          : null,
+      visibility: row.visibility,
+      sharedWith: shared.get(row.id) ?? [],
     },
     ...ticketPromise(row),
-    messages: messages.map((message) => ({
-      id: message.id,
-      author:
+    messages: messages.map((message) => {
+      // A customer message without an account left (a closed account) is the opener's.
+      const authorId = message.authorCustomerId ?? row.openerId
+      const author: MessageAuthor =
         message.authorKind === 'customer'
-          ? 'you'
+          ? authorId === viewer.customerId
+            ? 'you'
+            : 'colleague'
           : message.authorKind === 'staff'
             ? 'staff'
-            : 'system',
-      staffName: message.authorKind === 'staff' ? message.staffName : null,
-      body: message.body,
-      createdAt: message.createdAt,
-      attachments: byMessage.get(message.id) ?? [],
-    })),
+            : 'system'
+      return {
+        id: message.id,
+        author,
+        staffName: message.authorKind === 'staff' ? message.staffName : null,
+        authorName:
+          author === 'colleague'
+            ? message.authorCustomerId
+              ? message.authorName
+              : row.openerName
+            : null,
+        body: message.body,
+        createdAt: message.createdAt,
+        attachments: byMessage.get(message.id) ?? [],
+      }
+    }),
   }
 }
 
-/** The ticket's id and status, or null when the number is unknown or another customer's. */
-export async function findCustomerTicket(
+/**
+ * The person's own personal ticket with its conversation, as if they acted for themselves.
+ * @deprecated Pass the session's viewer to getVisibleTicketThread: this one never finds an
+ * organisation's ticket.
+ */
+export async function getCustomerTicketThread(
   db: Kysely<DB>,
   customerId: string,
   ticketNumber: string,
-): Promise<{ id: string; status: TicketStatus } | null> {
+): Promise<TicketThread | null> {
+  return getVisibleTicketThread(db, { customerId, actingFor: null }, ticketNumber)
+}
+
+export interface VisibleTicketRef {
+  id: string
+  status: TicketStatus
+  organisationId: string | null
+  /** The viewer opened it: only they close, reopen, rate it or change who sees it. */
+  isOpener: boolean
+}
+
+/** The ticket's id and status, or null when the number is unknown or not visible to the viewer. */
+export async function findCustomerTicket(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  ticketNumber: string,
+): Promise<VisibleTicketRef | null> {
   const row = await db
     .selectFrom('tickets')
-    .select(['id', 'status'])
-    .where('customer_id', '=', customerId)
-    .where('ticket_number', '=', ticketNumber)
+    .select([
+      'tickets.id',
+      'tickets.status',
+      'tickets.organisation_id as organisationId',
+      openedBy(viewer, 'tickets').as('isOpener'),
+    ])
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
+    .where('tickets.ticket_number', '=', ticketNumber)
     .executeTakeFirst()
-  return row ?? null
+  return row ? { ...row, isOpener: Boolean(row.isOpener) } : null
 }
 
 export interface CustomerAttachment {
@@ -401,12 +609,12 @@ export interface CustomerAttachment {
 }
 
 /**
- * An attachment the customer may download: on one of their tickets, on a public message. An
+ * An attachment the viewer may download: on a ticket they may see, on a public message. An
  * attachment of an internal note is as unknown as a made-up id.
  */
 export async function getCustomerAttachment(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   ticketNumber: string,
   attachmentId: string,
 ): Promise<CustomerAttachment | null> {
@@ -422,26 +630,26 @@ export async function getCustomerAttachment(
       'ticket_attachments.storage_key as storageKey',
     ])
     .where('ticket_attachments.id', '=', attachmentId)
-    .where('tickets.customer_id', '=', customerId)
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
     .where('tickets.ticket_number', '=', ticketNumber)
     .where('ticket_messages.visibility', '=', 'public')
     .executeTakeFirst()
   return row ?? null
 }
 
-// Links to a request (orders are looked up with findCustomerOrderByNumber of db/orders.ts) -----
+// Links to a request (orders are looked up with findVisibleOrder of db/orders.ts) -------------
 
-/** The customer's request by its number, for linking a ticket to it. */
+/** A request the viewer may see where they act, by its number, for linking a ticket to it. */
 export async function findTicketRequestLink(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   requestNumber: string,
 ): Promise<{ id: string; requestNumber: string } | null> {
   const row = await db
     .selectFrom('requests')
-    .select(['id', 'request_number as requestNumber'])
-    .where('customer_id', '=', customerId)
-    .where('request_number', '=', requestNumber)
+    .select(['requests.id', 'requests.request_number as requestNumber'])
+    .where(visibleTo(viewer, 'request', 'requests'))
+    .where('requests.request_number', '=', requestNumber)
     .executeTakeFirst()
   return row ?? null
 }
@@ -465,8 +673,11 @@ class DuplicateSubmission extends Error {
   override name = 'DuplicateSubmission'
 }
 
-/** The message a form with this key already created, among this customer's tickets. */
-async function findSubmission(db: Kysely<DB>, customerId: string, idempotencyKey: string) {
+/**
+ * The message a form with this key already created, on a ticket the viewer still sees (a
+ * colleague's reply lands on a ticket someone else opened).
+ */
+async function findSubmission(db: Kysely<DB>, viewer: Viewer, idempotencyKey: string) {
   const row = await db
     .selectFrom('ticket_messages')
     .innerJoin('tickets', 'tickets.id', 'ticket_messages.ticket_id')
@@ -476,7 +687,7 @@ async function findSubmission(db: Kysely<DB>, customerId: string, idempotencyKey
       'tickets.ticket_number as ticketNumber',
     ])
     .where('ticket_messages.idempotency_key', '=', idempotencyKey)
-    .where('tickets.customer_id', '=', customerId)
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
     .executeTakeFirst()
   return row ?? null
 }
@@ -573,18 +784,18 @@ function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>)
  */
 async function oncePerKey<T>(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   idempotencyKey: string,
   earlier: (submission: NonNullable<Awaited<ReturnType<typeof findSubmission>>>) => T,
   write: (trx: Kysely<DB>) => Promise<T>,
 ): Promise<T> {
-  const found = await findSubmission(db, customerId, idempotencyKey)
+  const found = await findSubmission(db, viewer, idempotencyKey)
   if (found) return earlier(found)
   try {
     return await db.transaction().execute(write)
   } catch (error) {
     if (!(error instanceof DuplicateSubmission)) throw error
-    const winner = await findSubmission(db, customerId, idempotencyKey)
+    const winner = await findSubmission(db, viewer, idempotencyKey)
     // Only possible if another customer's form carried the same key: never reuse theirs.
     if (!winner) throw new InvalidStateError('tickets:errors.duplicateSubmission')
     return earlier(winner)
@@ -592,7 +803,19 @@ async function oncePerKey<T>(
 }
 
 export interface OpenTicketInput extends ChangeContext {
+  /** The person opening it. */
   customerId: string
+  /**
+   * Opened while acting for an organisation (a current membership, as the session carries it):
+   * the ticket belongs to it too, and is seen as chosen. Null or absent: a personal, private one.
+   */
+  organisation?: {
+    id: string
+    role: OrganisationRole
+    visibility: ItemVisibility
+    /** The colleagues for 'named'. */
+    sharedWith: readonly string[]
+  } | null
   category: TicketCategory
   subject: string
   body: string
@@ -612,16 +835,23 @@ export interface OpenTicketResult {
 
 /**
  * Opens a ticket (open, normal priority) with its first message and attachments, its 'created'
- * event and history, in one transaction of its own. The order and request must already be
- * known to be the customer's (findCustomerOrderByNumber of db/orders.ts, findTicketRequestLink).
+ * event and history, and for an organisation who sees it, in one transaction of its own. The
+ * order and request must already be known to be visible to the opener where they act
+ * (findVisibleOrder of db/orders.ts, findTicketRequestLink).
+ * @throws InvalidColleagueError (db/item-shares.ts) if a named colleague is not a member
  */
 export async function openTicket(
   db: Kysely<DB>,
   input: OpenTicketInput,
 ): Promise<OpenTicketResult> {
+  const organisation = input.organisation ?? null
+  const viewer: Viewer = {
+    customerId: input.customerId,
+    actingFor: organisation ? { id: organisation.id, role: organisation.role } : null,
+  }
   return oncePerKey<OpenTicketResult>(
     db,
-    input.customerId,
+    viewer,
     input.idempotencyKey,
     (earlier) => ({
       ticketId: earlier.ticketId,
@@ -639,10 +869,22 @@ export async function openTicket(
           priority: 'normal',
           order_id: input.orderId,
           request_id: input.requestId,
+          organisation_id: organisation?.id ?? null,
           last_customer_message_at: sql<Date>`now()`,
         })
         .returning(['id', 'ticket_number as ticketNumber'])
         .executeTakeFirstOrThrow()
+      if (organisation && organisation.visibility !== 'private') {
+        await writeSharing(trx, {
+          kind: 'ticket',
+          itemId: ticket.id,
+          organisationId: organisation.id,
+          visibility: organisation.visibility,
+          customerIds: organisation.sharedWith,
+          addedBy: input.actor.kind === 'customer' ? input.actor.id : null,
+          openerCustomerId: input.customerId,
+        })
+      }
       await insertMessage(trx, {
         ticketId: ticket.id,
         customerId: input.customerId,
@@ -689,21 +931,33 @@ export async function openTicket(
 
 interface LockedTicket {
   id: string
+  /** The person who opened it: its history is theirs. */
   customerId: string
   status: TicketStatus
   rating: number | null
 }
 
-/** The customer's ticket, locked for the rest of the transaction, or NotFoundError. */
-async function lockCustomerTicket(trx: Kysely<DB>, key: CustomerTicketKey): Promise<LockedTicket> {
+/**
+ * The ticket the viewer may see, locked for the rest of the transaction, or NotFoundError; with
+ * `openerOnly`, NotOpenerError when the viewer sees it but did not open it.
+ */
+async function lockCustomerTicket(
+  trx: Kysely<DB>,
+  key: CustomerTicketKey,
+  options: { openerOnly: boolean },
+): Promise<LockedTicket> {
+  const viewer = viewerOfKey(key)
   const row = await trx
     .selectFrom('tickets')
-    .select(['id', 'customer_id as customerId', 'status', 'rating'])
-    .where('customer_id', '=', key.customerId)
-    .where('ticket_number', '=', key.ticketNumber)
+    .select(['tickets.id', 'tickets.customer_id as customerId', 'tickets.status', 'tickets.rating'])
+    .where(visibleTo(viewer, 'ticket', 'tickets'))
+    .where('tickets.ticket_number', '=', key.ticketNumber)
     .forUpdate()
     .executeTakeFirst()
   if (!row) throw new NotFoundError('ticket', key.ticketNumber)
+  if (options.openerOnly && row.customerId !== viewer.customerId) {
+    throw new NotOpenerError('ticket', row.id)
+  }
   return row
 }
 
@@ -838,32 +1092,36 @@ async function recordTicketHistory(
     .execute()
 }
 
-export interface ReplyInput extends CustomerTicketKey, ChangeContext {
-  body: string
-  idempotencyKey: string
-  attachments: NewAttachment[]
-}
+export type ReplyInput = CustomerTicketKey &
+  ChangeContext & {
+    body: string
+    idempotencyKey: string
+    attachments: NewAttachment[]
+  }
 
 /**
- * The customer's reply. A ticket waiting on them goes back to open, and so does a resolved one
- * (the problem is evidently not solved); a closed ticket must be reopened first.
+ * A reply by anyone who sees the ticket (its opener or a colleague it is shared with). A ticket
+ * waiting on the customer goes back to open, and so does a resolved one (the problem is
+ * evidently not solved); a closed ticket must be reopened first. Attachments count against the
+ * quota of the person who uploads them.
  * @throws NotFoundError, InvalidStateError('tickets:errors.replyClosed')
  */
 export async function replyToTicket(
   db: Kysely<DB>,
   input: ReplyInput,
 ): Promise<{ messageId: string; created: boolean }> {
+  const viewer = viewerOfKey(input)
   return oncePerKey<{ messageId: string; created: boolean }>(
     db,
-    input.customerId,
+    viewer,
     input.idempotencyKey,
     (earlier) => ({ messageId: earlier.messageId, created: false }),
     async (trx) => {
-      const ticket = await lockCustomerTicket(trx, input)
+      const ticket = await lockCustomerTicket(trx, input, { openerOnly: false })
       if (ticket.status === 'closed') throw new InvalidStateError('tickets:errors.replyClosed')
       const messageId = await insertMessage(trx, {
         ticketId: ticket.id,
-        customerId: input.customerId,
+        customerId: viewer.customerId,
         actor: input.actor,
         body: input.body,
         idempotencyKey: input.idempotencyKey,
@@ -904,25 +1162,28 @@ async function moveTicket(
   })
 }
 
-/** @throws NotFoundError, InvalidStateError('tickets:errors.alreadyClosed') */
+/** Only by its opener. @throws NotFoundError, NotOpenerError, InvalidStateError */
 export async function closeTicket(
   db: Kysely<DB>,
   input: CustomerTicketKey & ChangeContext,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const ticket = await lockCustomerTicket(trx, input)
+    const ticket = await lockCustomerTicket(trx, input, { openerOnly: true })
     if (ticket.status === 'closed') throw new InvalidStateError('tickets:errors.alreadyClosed')
     await moveTicket(trx, ticket, 'closed', 'closed', input)
   })
 }
 
-/** From resolved or closed back to open. @throws NotFoundError, InvalidStateError */
+/**
+ * From resolved or closed back to open, only by its opener.
+ * @throws NotFoundError, NotOpenerError, InvalidStateError
+ */
 export async function reopenTicket(
   db: Kysely<DB>,
   input: CustomerTicketKey & ChangeContext,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const ticket = await lockCustomerTicket(trx, input)
+    const ticket = await lockCustomerTicket(trx, input, { openerOnly: true })
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
       throw new InvalidStateError('tickets:errors.notReopenable')
     }
@@ -932,15 +1193,15 @@ export async function reopenTicket(
 
 /**
  * The customer's rating (1–5, optional comment) of a resolved or closed ticket, once. The
- * comment stays on the ticket; history records the stars only.
- * @throws NotFoundError, InvalidStateError('tickets:errors.notRatable' | '...alreadyRated')
+ * comment stays on the ticket; history records the stars only. Only by its opener.
+ * @throws NotFoundError, NotOpenerError, InvalidStateError('tickets:errors.notRatable' | '...alreadyRated')
  */
 export async function rateTicket(
   db: Kysely<DB>,
   input: CustomerTicketKey & ChangeContext & { rating: number; comment: string | null },
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
-    const ticket = await lockCustomerTicket(trx, input)
+    const ticket = await lockCustomerTicket(trx, input, { openerOnly: true })
     if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
       throw new InvalidStateError('tickets:errors.notRatable')
     }

@@ -1,3 +1,4 @@
+import { forbidden } from '#app/lib/http.server.ts'
 import { redirect } from '@remix-run/node'
 import { type StaffRole, userHasRole } from './roles.ts'
 import { getOptionalUser, type SessionUser } from './session.server.ts'
@@ -15,11 +16,6 @@ function signInRedirect(request: Request, signInPath: string, headers: Headers):
   const url = new URL(request.url)
   const params = new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })
   return redirect(`${signInPath}?${params}`, { headers })
-}
-
-/** Rendered by the root ErrorBoundary as the translated "you cannot open this page". */
-function forbidden(headers: Headers): Response {
-  return new Response(null, { status: 403, statusText: 'Forbidden', headers })
 }
 
 function isCustomer(user: SessionUser): user is CustomerUser {

@@ -9,6 +9,15 @@ export function notFound(): Response {
 }
 
 /**
+ * 403, rendered by the root error boundary as the translated "you cannot open this page": for
+ * someone who may see a record but not do this to it (a colleague on an item they did not open,
+ * a member posting what only owners may do). The headers carry a renewed session cookie.
+ */
+export function forbidden(headers?: HeadersInit): Response {
+  return new Response(null, { status: 403, statusText: 'Forbidden', headers })
+}
+
+/**
  * Runs a loader's or action's data work and maps domain errors: NotFoundError → 404 (thrown, so
  * the error boundary shows the page), anything else is rethrown. VersionConflictError and
  * InvalidStateError are answered by the action itself, next to its form (a conflict page, or

@@ -3,6 +3,7 @@ import { requireCustomer } from '#app/auth/guards.server.ts'
 import { notFound, requireFound } from '#app/lib/http.server.ts'
 import { readAttachment } from '#app/storage/attachments.server.ts'
 import { getDatabase } from '#db/database.ts'
+import { viewerOf } from '#db/item-visibility.ts'
 import { getCustomerAttachment } from '#db/tickets.ts'
 
 // A download, never a page: the browser saves the file instead of rendering it, and is told not
@@ -33,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const attachment = requireFound(
     await getCustomerAttachment(
       await getDatabase(),
-      user.customerId,
+      // Whoever may see the ticket where they act may download its files; anyone else gets 404.
+      viewerOf(user),
       params.ticketNumber ?? '',
       params.attachmentId ?? '',
     ),

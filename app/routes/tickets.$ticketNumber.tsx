@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -26,6 +27,8 @@ import {
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
+import { namedColleagues, SharingSchema } from '#app/components/sharing/sharing-schema.ts'
+import { WhoCanSee } from '#app/components/sharing/who-can-see.tsx'
 import { AttachmentField } from '#app/components/tickets/attachment-field.tsx'
 import {
   readTicketForm,
@@ -35,6 +38,7 @@ import { MessageThread } from '#app/components/tickets/message-thread.tsx'
 import {
   ATTACHMENTS_FIELD,
   CloseSchema,
+  openerOnlyIntents,
   RateSchema,
   ReopenSchema,
   ReplySchema,
@@ -43,14 +47,21 @@ import {
 } from '#app/components/tickets/schemas.ts'
 import { TicketNextStep, TicketStatusBadge } from '#app/components/tickets/ticket-status.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
-import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { forbidden, orNotFound, requireFound } from '#app/lib/http.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError } from '#db/errors.ts'
 import {
+  changeSharing,
+  InvalidColleagueError,
+  listShareableColleagues,
+  NotOpenerError,
+} from '#db/item-shares.ts'
+import { viewerOf } from '#db/item-visibility.ts'
+import {
   closeTicket,
   findCustomerTicket,
-  getCustomerTicketThread,
+  getVisibleTicketThread,
   rateTicket,
   reopenTicket,
   replyToTicket,
@@ -59,12 +70,20 @@ import {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
+  const db = await getDatabase()
+  // Anyone who may see the ticket where they act reads it; anyone else gets the same 404 as for
+  // an unknown number.
   const thread = requireFound(
-    await getCustomerTicketThread(await getDatabase(), user.customerId, params.ticketNumber ?? ''),
+    await getVisibleTicketThread(db, viewerOf(user), params.ticketNumber ?? ''),
   )
-  const [t, tCommon] = await Promise.all([
+  const { organisation, isOpener } = thread.ticket
+  const [t, tCommon, colleagues] = await Promise.all([
     getFixedT(request, 'tickets'),
     getFixedT(request, 'common'),
+    // Only the opener of an organisation's ticket changes who sees it.
+    organisation && isOpener
+      ? listShareableColleagues(db, organisation.id, user.customerId)
+      : Promise.resolve([]),
   ])
   return data(
     {
@@ -75,6 +94,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }),
       }),
       thread,
+      colleagues,
       // Decided here, once: the server's clock, the same for the render and the hydration.
       overdue: thread.dueAt !== null && thread.dueAt.getTime() < Date.now(),
       // New for every render: a second post of the same reply form adds no second message.
@@ -92,11 +112,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const db = await getDatabase()
   const ticketNumber = params.ticketNumber ?? ''
-  // Before the body is read: a foreign or unknown ticket stores no file and changes nothing.
-  requireFound(await findCustomerTicket(db, user.customerId, ticketNumber))
+  const viewer = viewerOf(user)
+  // Before the body is read: a ticket the viewer may not see stores no file and changes nothing.
+  const found = requireFound(await findCustomerTicket(db, viewer, ticketNumber))
 
   const { formData, files, fileErrors } = await readTicketForm(request)
-  const key = { customerId: user.customerId, ticketNumber }
+  const key = { viewer, ticketNumber }
   const context = { actor: { kind: 'customer', id: user.id }, channel: 'portal' } as const
   const answer = (body: ActionAnswer, status: number) => data(body, { status, headers })
   const backToTicket = () => redirect(`/tickets/${encodeURIComponent(ticketNumber)}`, { headers })
@@ -111,6 +132,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     )
   }
   const intent = chosen.data.intent
+  // Closing, reopening, rating and who sees it: the opener's alone.
+  if (openerOnlyIntents.includes(intent) && !found.isOpener) throw forbidden(headers)
 
   /** Runs a change; a refused transition answers 409 with the reason next to its form. */
   async function attempt(
@@ -121,6 +144,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await orNotFound(change)
       return backToTicket()
     } catch (error) {
+      // The opener check above ran before the lock; this one is the one that counts.
+      if (error instanceof NotOpenerError) throw forbidden(headers)
       if (!(error instanceof InvalidStateError)) throw error
       return answer({ intent, result: submission.reply({ formErrors: [error.reason] }) }, 409)
     }
@@ -165,6 +190,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
         rateTicket(db, { ...key, ...context, rating, comment: comment ?? null }),
       )
     }
+    case 'sharing': {
+      const submission = parseWithZod(formData, { schema: SharingSchema })
+      if (submission.status !== 'success') {
+        return answer({ intent, result: submission.reply() }, 400)
+      }
+      try {
+        return await attempt(submission, () =>
+          changeSharing(db, {
+            kind: 'ticket',
+            itemId: found.id,
+            viewer,
+            visibility: submission.value.visibility,
+            customerIds: namedColleagues(submission.value),
+            ...context,
+          }),
+        )
+      } catch (error) {
+        if (!(error instanceof InvalidColleagueError)) throw error
+        return answer(
+          { intent, result: submission.reply({ fieldErrors: { sharedWith: [error.reason] } }) },
+          400,
+        )
+      }
+    }
   }
 }
 
@@ -177,12 +226,13 @@ function useResultFor(intent: TicketIntent) {
 }
 
 export default function TicketRoute() {
-  const { thread, overdue, idempotencyKey } = useLoaderData<typeof loader>()
+  const { thread, colleagues, overdue, idempotencyKey } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const { t } = useTranslation('tickets')
   const format = useFormat()
   const { ticket } = thread
   const settled = ticket.status === 'resolved' || ticket.status === 'closed'
+  const sharingResult = useResultFor('sharing')
   const unknownIntentErrors = actionData && actionData.intent === null ? actionData.result : null
 
   return (
@@ -197,6 +247,12 @@ export default function TicketRoute() {
         <p className="text-sm text-slate-600">
           {t('thread.ticketNumber', { number: ticket.ticketNumber })} ·{' '}
           {t('thread.category', { category: t(`categories.${ticket.category}`) })}
+          {ticket.openerName ? (
+            <>
+              {' · '}
+              {t('thread.openedBy', { name: ticket.openerName })}
+            </>
+          ) : null}
           {ticket.orderNumber ? (
             <>
               {' · '}
@@ -239,13 +295,26 @@ export default function TicketRoute() {
       </section>
 
       {ticket.status === 'closed' ? (
-        <p className="text-slate-700">{t('reply.closedHint')}</p>
+        <p className="text-slate-700">
+          {ticket.isOpener
+            ? t('reply.closedHint')
+            : t('reply.closedHintColleague', { name: ticket.openerName ?? '' })}
+        </p>
       ) : (
         // Keyed by the form's key: after a sent reply the page has a new key and an empty form.
         <ReplyForm key={idempotencyKey} idempotencyKey={idempotencyKey} status={ticket.status} />
       )}
 
-      {settled ? (
+      <WhoCanSee
+        sharing={{ visibility: ticket.visibility, sharedWith: ticket.sharedWith }}
+        organisationName={ticket.organisation?.name ?? null}
+        openerName={ticket.openerName}
+        canChange={ticket.isOpener && ticket.organisation !== null}
+        colleagues={colleagues}
+        lastResult={sharingResult ?? null}
+      />
+
+      {settled && ticket.isOpener ? (
         ticket.rating === null ? (
           <RateForm />
         ) : (
@@ -262,10 +331,10 @@ export default function TicketRoute() {
       ) : null}
 
       <div className="flex flex-wrap gap-8">
-        {settled ? (
+        {settled && ticket.isOpener ? (
           <StatusForm intent="reopen" title={t('reopen.title')} submit={t('reopen.submit')} />
         ) : null}
-        {ticket.status !== 'closed' ? (
+        {ticket.status !== 'closed' && ticket.isOpener ? (
           <StatusForm
             intent="close"
             title={t('close.title')}
@@ -300,6 +369,7 @@ function ReplyForm({ idempotencyKey, status }: { idempotencyKey: string; status:
         className="space-y-4"
         {...getFormProps(form)}
       >
+        <ErrorSummary form={form} omit={['idempotencyKey']} />
         <FormAlert id={form.errorId} errors={formErrors} />
         <input type="hidden" name="intent" value="reply" />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
@@ -335,6 +405,7 @@ function RateForm() {
     <section className="space-y-3">
       <h2 className="text-xl font-semibold">{t('rate.title')}</h2>
       <Form method="post" className="space-y-4" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="intent" value="rate" />
         <fieldset
@@ -389,6 +460,7 @@ function StatusForm({
       <h2 className="text-xl font-semibold">{title}</h2>
       {intro ? <p className="text-slate-700">{intro}</p> : null}
       <Form method="post" className="space-y-2" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="intent" value={intent} />
         <button

@@ -15,8 +15,10 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { requireCustomer } from '#app/auth/guards.server.ts'
+import { type z } from 'zod'
+import { type CustomerUser, requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -25,6 +27,12 @@ import {
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
+import { SharingFieldset, submittedSharing } from '#app/components/sharing/sharing-fieldset.tsx'
+import {
+  namedColleagues,
+  refineSharing,
+  sharingFields,
+} from '#app/components/sharing/sharing-schema.ts'
 import { AttachmentField } from '#app/components/tickets/attachment-field.tsx'
 import {
   readTicketForm,
@@ -39,37 +47,47 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { requireFound } from '#app/lib/http.server.ts'
 import { type Database, getDatabase } from '#db/database.ts'
 import { InvalidStateError } from '#db/errors.ts'
-import { findCustomerOrderByNumber } from '#db/orders.ts'
+import { getSharingChoices, InvalidColleagueError } from '#db/item-shares.ts'
+import { type Viewer, viewerOf } from '#db/item-visibility.ts'
+import { findVisibleOrder } from '#db/orders.ts'
 import { findTicketRequestLink, openTicket } from '#db/tickets.ts'
+
+/** Acting for an organisation, the form asks who may see the new ticket as well. */
+const OrganisationTicketSchema = NewTicketSchema.extend(sharingFields).superRefine(refineSharing)
 
 /**
  * The order and request a new ticket is about, given by number in the link or the form. One
- * that is unknown or another customer's answers the same 404, in the loader and the action.
+ * the viewer may not see where they act answers the same 404 as an unknown one, in the loader
+ * and the action.
  */
 async function resolveLinks(
   db: Database,
-  customerId: string,
+  viewer: Viewer,
   orderNumber: string | null | undefined,
   requestNumber: string | null | undefined,
 ) {
-  const order = orderNumber
-    ? requireFound(await findCustomerOrderByNumber(db, customerId, orderNumber))
-    : null
+  const order = orderNumber ? requireFound(await findVisibleOrder(db, viewer, orderNumber)) : null
   const linkedRequest = requestNumber
-    ? requireFound(await findTicketRequestLink(db, customerId, requestNumber))
+    ? requireFound(await findTicketRequestLink(db, viewer, requestNumber))
     : null
   return { order, request: linkedRequest }
+}
+
+/** Who may see the new ticket: asked only while acting for an organisation. */
+async function sharingChoices(db: Database, user: CustomerUser) {
+  if (!user.actingFor) return null
+  const choices = requireFound(await getSharingChoices(db, user.actingFor.id, user.customerId))
+  return { organisationName: user.actingFor.name, ...choices }
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const params = new URL(request.url).searchParams
-  const links = await resolveLinks(
-    await getDatabase(),
-    user.customerId,
-    params.get('order'),
-    params.get('request'),
-  )
+  const db = await getDatabase()
+  const [links, sharing] = await Promise.all([
+    resolveLinks(db, viewerOf(user), params.get('order'), params.get('request')),
+    sharingChoices(db, user),
+  ])
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'tickets'),
     getFixedT(request, 'common'),
@@ -79,6 +97,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       title: tCommon('app.pageTitle', { page: t('meta.new') }),
       orderNumber: links.order?.orderNumber ?? null,
       requestNumber: links.request?.requestNumber ?? null,
+      sharing,
       // New for every render: a second post of this same form opens no second ticket.
       idempotencyKey: crypto.randomUUID(),
     },
@@ -89,7 +108,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const { formData, files, fileErrors } = await readTicketForm(request)
-  const submission = parseWithZod(formData, { schema: NewTicketSchema })
+  // Acting for themselves, a ticket is personal: any sharing fields posted are ignored.
+  const submission = user.actingFor
+    ? parseWithZod(formData, { schema: OrganisationTicketSchema })
+    : parseWithZod(formData, { schema: NewTicketSchema })
   if (submission.status !== 'success' || fileErrors.length > 0) {
     return data(
       submission.reply(
@@ -100,11 +122,24 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { value } = submission
   const db = await getDatabase()
-  const links = await resolveLinks(db, user.customerId, value.order, value.request)
+  const viewer = viewerOf(user)
+  const links = await resolveLinks(db, viewer, value.order, value.request)
+  // Parsed above with OrganisationTicketSchema whenever the person acts for an organisation.
+  const chosen = user.actingFor ? (value as z.infer<typeof OrganisationTicketSchema>) : null
+  const organisation =
+    user.actingFor && chosen
+      ? {
+          id: user.actingFor.id,
+          role: user.actingFor.role,
+          visibility: chosen.visibility,
+          sharedWith: namedColleagues(chosen),
+        }
+      : null
   try {
     const opened = await withStoredAttachments(files, (attachments) =>
       openTicket(db, {
         customerId: user.customerId,
+        organisation,
         actor: { kind: 'customer', id: user.id },
         channel: 'portal',
         category: value.category,
@@ -119,6 +154,12 @@ export async function action({ request }: ActionFunctionArgs) {
     // A redirect, so reloading the ticket's page does not post the form again.
     return redirect(`/tickets/${opened.ticketNumber}`, { headers })
   } catch (error) {
+    if (error instanceof InvalidColleagueError) {
+      return data(submission.reply({ fieldErrors: { sharedWith: [error.reason] } }), {
+        status: 400,
+        headers,
+      })
+    }
     if (!(error instanceof InvalidStateError)) throw error
     return data(submission.reply({ formErrors: [error.reason] }), { status: 409, headers })
   }
@@ -127,25 +168,31 @@ export async function action({ request }: ActionFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function NewTicketRoute() {
-  const { orderNumber, requestNumber, idempotencyKey } = useLoaderData<typeof loader>()
+  const { orderNumber, requestNumber, sharing, idempotencyKey } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const { t } = useTranslation('tickets')
+  const schema = sharing ? OrganisationTicketSchema : NewTicketSchema
   const [form, fields] = useForm({
     lastResult,
     constraint: getZodConstraint(NewTicketSchema),
     defaultValue: { category: orderNumber ? 'order' : undefined },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewTicketSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldValidate: 'onSubmit',
     shouldRevalidate: 'onInput',
   })
   const formErrors = [...(form.errors ?? []), ...(fields.idempotencyKey.errors ?? [])]
+  // A refused post without JavaScript renders the form again: keep who was chosen.
+  const sent = lastResult?.status === 'error' ? submittedSharing(lastResult.initialValue) : {}
 
   return (
     <section className="mx-auto max-w-2xl space-y-6">
       <header className="space-y-2">
         <h1 className="text-3xl font-semibold">{t('new.title')}</h1>
         <p className="text-slate-700">{t('new.intro')}</p>
+        {sharing ? (
+          <p>{t('new.forOrganisation', { organisation: sharing.organisationName })}</p>
+        ) : null}
         {orderNumber ? <p>{t('new.aboutOrder', { number: orderNumber })}</p> : null}
         {requestNumber ? <p>{t('new.aboutRequest', { number: requestNumber })}</p> : null}
       </header>
@@ -156,6 +203,7 @@ export default function NewTicketRoute() {
         className="space-y-4"
         {...getFormProps(form)}
       >
+        <ErrorSummary form={form} omit={['idempotencyKey']} />
         <FormAlert id={form.errorId} errors={formErrors} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         {orderNumber ? <input type="hidden" name="order" value={orderNumber} /> : null}
@@ -204,6 +252,20 @@ export default function NewTicketRoute() {
         </div>
 
         <AttachmentField field={fields[ATTACHMENTS_FIELD]} />
+
+        {sharing ? (
+          <SharingFieldset
+            formId={form.id}
+            organisationName={sharing.organisationName}
+            colleagues={sharing.colleagues}
+            defaultVisibility={sent.visibility ?? sharing.defaultVisibility}
+            defaultSharedWith={sent.sharedWith ?? []}
+            errors={{
+              visibility: form.allErrors.visibility ?? null,
+              sharedWith: form.allErrors.sharedWith ?? null,
+            }}
+          />
+        ) : null}
 
         <div className="flex flex-wrap items-center gap-4">
           <button

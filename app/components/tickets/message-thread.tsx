@@ -19,13 +19,16 @@ export function MessageThread({
   return (
     <ol aria-label={t('thread.conversation')} className="space-y-4">
       {messages.map((message) => {
+        // Every customer message names its writer: "You", or the colleague's name.
         const author =
           message.author === 'you'
             ? t('thread.you')
-            : message.author === 'staff'
-              ? (message.staffName ?? t('thread.staffFallback'))
-              : t('thread.system')
-        const fromCustomer = message.author === 'you'
+            : message.author === 'colleague'
+              ? (message.authorName ?? t('thread.colleagueFallback'))
+              : message.author === 'staff'
+                ? (message.staffName ?? t('thread.staffFallback'))
+                : t('thread.system')
+        const fromCustomer = message.author === 'you' || message.author === 'colleague'
         return (
           <li
             key={message.id}

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SharingSchema } from '#app/components/sharing/sharing-schema.ts'
 import { multiLine, singleLine } from '#app/lib/text-fields.ts'
 // Type-only: erased from the browser bundle, which must not pull in the data layer.
 import type { TicketCategory, TicketStatus } from '#db/tickets.ts'
@@ -89,7 +90,10 @@ export const RateSchema = z.object({
   comment: multiLine(z.string().trim().max(2000, 'tickets:errors.commentTooLong')).optional(),
 })
 
-export const ticketIntents = ['reply', 'close', 'reopen', 'rate'] as const
+export const ticketIntents = ['reply', 'close', 'reopen', 'rate', 'sharing'] as const
+
+/** What only the person who opened a ticket may do (anyone else gets 403). */
+export const openerOnlyIntents: readonly TicketIntent[] = ['close', 'reopen', 'rate', 'sharing']
 export type TicketIntent = (typeof ticketIntents)[number]
 
 export const schemaForIntent = {
@@ -97,4 +101,5 @@ export const schemaForIntent = {
   close: CloseSchema,
   reopen: ReopenSchema,
   rate: RateSchema,
+  sharing: SharingSchema,
 } as const satisfies Record<TicketIntent, z.ZodTypeAny>

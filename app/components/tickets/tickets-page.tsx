@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { buttonClass, linkClass } from '#app/components/forms.tsx'
+import { VisibilityLabel } from '#app/components/sharing/who-can-see.tsx'
 import { TICKET_STATUSES } from '#app/components/tickets/schemas.ts'
 import { TicketNextStep, TicketStatusBadge } from '#app/components/tickets/ticket-status.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
@@ -78,7 +79,19 @@ export function TicketsPageView({
                 <time dateTime={ticket.updatedAt.toISOString()}>
                   {t('list.lastActivity', { when: format.dateTime(ticket.updatedAt) })}
                 </time>
+                {ticket.openerName ? (
+                  <> · {t('list.openedBy', { name: ticket.openerName })}</>
+                ) : null}
               </p>
+              {ticket.sharing ? (
+                <p>
+                  <VisibilityLabel
+                    visibility={ticket.sharing}
+                    sharedCount={ticket.sharedCount}
+                    isOrganisationItem
+                  />
+                </p>
+              ) : null}
               <TicketNextStep
                 status={ticket.status}
                 dueAt={ticket.dueAt}
