@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely'
 import { getProfileCompleteness } from './customers.ts'
 import { listCustomerHistory } from './history.ts'
-import { listOpenOrders } from './orders.ts'
-import { listOpenRequests } from './requests.ts'
+import type { Viewer } from './item-visibility.ts'
+import { listVisibleOpenOrders } from './orders.ts'
+import { listVisibleOpenRequests } from './requests.ts'
 import type { DB } from './schema.ts'
-import { listOpenTickets } from './tickets.ts'
+import { listVisibleOpenTickets } from './tickets.ts'
 
-type OpenOrder = Awaited<ReturnType<typeof listOpenOrders>>[number]
-type OpenRequest = Awaited<ReturnType<typeof listOpenRequests>>[number]
-type OpenTicket = Awaited<ReturnType<typeof listOpenTickets>>[number]
+type OpenOrder = Awaited<ReturnType<typeof listVisibleOpenOrders>>[number]
+type OpenRequest = Awaited<ReturnType<typeof listVisibleOpenRequests>>[number]
+type OpenTicket = Awaited<ReturnType<typeof listVisibleOpenTickets>>[number]
 
 /** One open thing the customer started, whatever its kind, for a single timeline. */
 export type OpenItem =
@@ -19,17 +20,22 @@ export type OpenItem =
 const RECENT_ACTIVITY = 5
 
 /**
- * "Where do I stand?": what waits on the customer first, then everything open, newest change
- * first, then what is missing from their details and the latest changes to their record. The
- * parts are independent, so they are read concurrently.
+ * "Where do I stand?": what waits on the customer first, then everything open that they may see
+ * in the context they act in (their personal items, and the acting organisation's visible ones),
+ * newest change first, then what is missing from their details and the latest changes to their
+ * record. The parts are independent, so they are read concurrently.
  */
-export async function getCustomerDashboard(db: Kysely<DB>, customerId: string) {
+export async function getCustomerDashboard(db: Kysely<DB>, viewer: Viewer) {
+  const { customerId } = viewer
   const [orders, requests, tickets, completeness, activity] = await Promise.all([
-    listOpenOrders(db, customerId),
-    listOpenRequests(db, customerId),
-    listOpenTickets(db, customerId),
+    listVisibleOpenOrders(db, viewer),
+    listVisibleOpenRequests(db, viewer),
+    listVisibleOpenTickets(db, viewer),
     getProfileCompleteness(db, customerId),
-    listCustomerHistory(db, customerId, { limit: RECENT_ACTIVITY }),
+    listCustomerHistory(db, customerId, {
+      limit: RECENT_ACTIVITY,
+      actingOrganisationId: viewer.actingFor?.id ?? null,
+    }),
   ])
 
   const open: OpenItem[] = [

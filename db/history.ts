@@ -104,6 +104,12 @@ export interface ListCustomerHistoryOptions {
   /** The `nextCursor` of the previous page. */
   after?: string | null
   limit: number
+  /**
+   * The customer's own view: rows about an order, request or ticket of an organisation show
+   * only while they act for that organisation (null: acting for themselves, so none). Absent
+   * for staff, who see the whole record.
+   */
+  actingOrganisationId?: string | null
 }
 
 /**
@@ -172,6 +178,14 @@ export async function listCustomerHistory(
     ])
     .where('h.customer_id', '=', customerId)
   if (types) query = query.where('h.entity_type', 'in', types)
+  if (options.actingOrganisationId !== undefined) {
+    const itemOrganisation = sql`coalesce(o.organisation_id, r.organisation_id, t.organisation_id)`
+    query = query.where(
+      options.actingOrganisationId === null
+        ? sql<boolean>`${itemOrganisation} is null`
+        : sql<boolean>`(${itemOrganisation} is null or ${itemOrganisation} = ${options.actingOrganisationId})`,
+    )
+  }
   if (cursor) query = query.where(afterCursor('h.occurred_at', 'h.id', cursor))
   const rows = await query
     .orderBy('h.occurred_at', 'desc')

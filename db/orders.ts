@@ -1,8 +1,10 @@
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely'
 import { z } from 'zod'
 import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, recordHistory } from './history.ts'
 import { isUuid } from './ids.ts'
+import { customerDisplayName } from './item-shares.ts'
+import { type ItemVisibility, type Viewer, visibleTo } from './item-visibility.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 import { notifyOrderStatus } from './notifications.ts'
 import type { DB, Orders, Shipments } from './schema.ts'
@@ -42,6 +44,37 @@ const ORDER_NUMBER_MAX_LENGTH = 32
 
 // Lists --------------------------------------------------------------------------------------
 
+/**
+ * Whose an item in a customer's list is, as the list shows it: the opener's name when the viewer
+ * did not open it themselves, and who sees it when it belongs to an organisation (null for a
+ * personal item).
+ */
+export interface ItemOwnership {
+  /** Null when the viewer opened it. */
+  openerName: string | null
+  /** Null for a personal item; otherwise the organisation item's visibility. */
+  sharing: ItemVisibility | null
+}
+
+/**
+ * The columns of ItemOwnership for the row under `alias` (orders, requests or tickets), read in
+ * the list's own statement: the opener's customers row must be joined as `openerAlias`.
+ */
+export function ownershipColumns(viewer: Viewer, alias: string, openerAlias: string) {
+  const column = (name: string) => sql.ref(`${alias}.${name}`)
+  return [
+    sql<string | null>`case when ${column('customer_id')} = ${viewer.customerId} then null
+      else ${customerDisplayName(openerAlias)} end`.as('openerName'),
+    sql<ItemVisibility | null>`case when ${column('organisation_id')} is null then null
+      else ${column('visibility')} end`.as('sharing'),
+  ] as const
+}
+
+/** Whether the viewer opened the row under `alias`: only they act on it (cancel, return...). */
+export function isOpenerColumn(viewer: Viewer, alias: string): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(`${alias}.customer_id`)} = ${viewer.customerId})`
+}
+
 export interface OrderListItem {
   id: string
   orderNumber: string
@@ -51,21 +84,31 @@ export interface OrderListItem {
   currency: string
 }
 
-export interface OrderPage {
-  items: OrderListItem[]
+export interface OrderPage<T extends OrderListItem = OrderListItem> {
+  items: T[]
   /** The `after` of the next (older) page, or null on the last page. */
   nextCursor: string | null
 }
 
+export type VisibleOrderListItem = OrderListItem & ItemOwnership
+
+interface OrderListOptions {
+  status?: OrderStatus | null
+  after?: string | null
+  limit: number
+}
+
 /**
- * One page of the customer's orders, newest first (placed_at desc, id desc), optionally of one
- * status. Keyset pagination over the orders_customer_placed index: the page after a cursor
- * starts below the last row shown, so no rows are skipped or repeated while orders arrive.
+ * Staff side: one page of every order the person placed (in any organisation), newest first
+ * (placed_at desc, id desc), optionally of one status. Keyset pagination over the
+ * orders_customer_placed index: the page after a cursor starts below the last row shown, so no
+ * rows are skipped or repeated while orders arrive. The customer's own pages use
+ * listVisibleOrders.
  */
 export async function listCustomerOrders(
   db: Kysely<DB>,
   customerId: string,
-  options: { status?: OrderStatus | null; after?: string | null; limit: number },
+  options: OrderListOptions,
 ): Promise<OrderPage> {
   const cursor = decodeCursor(options.after)
   let query = db
@@ -90,6 +133,41 @@ export async function listCustomerOrders(
   return pageOf(rows, options.limit)
 }
 
+/**
+ * Customer side: one page of the orders the viewer may see in the context they act in (their
+ * personal orders, and the acting organisation's visible ones), newest first, with whose each
+ * is. One statement, however many openers the page shows.
+ */
+export async function listVisibleOrders(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  options: OrderListOptions,
+): Promise<OrderPage<VisibleOrderListItem>> {
+  const cursor = decodeCursor(options.after)
+  let query = db
+    .selectFrom('orders')
+    .innerJoin('customers as opener', 'opener.id', 'orders.customer_id')
+    .select([
+      'orders.id',
+      'orders.order_number as orderNumber',
+      'orders.status',
+      'orders.placed_at as placedAt',
+      'orders.total_minor as totalMinor',
+      'orders.currency',
+      ...ownershipColumns(viewer, 'orders', 'opener'),
+      exactTime('orders.placed_at').as('cursorAt'),
+    ])
+    .where(visibleTo(viewer, 'order', 'orders'))
+  if (options.status) query = query.where('orders.status', '=', options.status)
+  if (cursor) query = query.where(afterCursor('orders.placed_at', 'orders.id', cursor))
+  const rows = await query
+    .orderBy('orders.placed_at', 'desc')
+    .orderBy('orders.id', 'desc')
+    .limit(options.limit + 1)
+    .execute()
+  return pageOf(rows, options.limit)
+}
+
 /** The contract shape the dashboard reads: orders still on their way to the customer. */
 export interface OpenOrder {
   id: string
@@ -102,41 +180,95 @@ export interface OpenOrder {
   currency: string
 }
 
-/** Orders that are not delivered, cancelled, returned or refunded; newest first. */
+const openOrderColumns = [
+  'orders.id',
+  'orders.order_number as orderNumber',
+  'orders.status',
+  'orders.placed_at as placedAt',
+  'orders.updated_at as updatedAt',
+  'orders.promised_delivery_on as promisedDeliveryOn',
+  'orders.total_minor as totalMinor',
+  'orders.currency',
+] as const
+
+/**
+ * Staff side: the person's orders (in any organisation) that are not delivered, cancelled,
+ * returned or refunded; newest first. The dashboard uses listVisibleOpenOrders.
+ */
 export async function listOpenOrders(db: Kysely<DB>, customerId: string): Promise<OpenOrder[]> {
   return db
     .selectFrom('orders')
-    .select([
-      'id',
-      'order_number as orderNumber',
-      'status',
-      'placed_at as placedAt',
-      'updated_at as updatedAt',
-      'promised_delivery_on as promisedDeliveryOn',
-      'total_minor as totalMinor',
-      'currency',
-    ])
-    .where('customer_id', '=', customerId)
-    .where('status', 'not in', CLOSED_ORDER_STATUSES)
-    .orderBy('placed_at', 'desc')
-    .orderBy('id', 'desc')
+    .select(openOrderColumns)
+    .where('orders.customer_id', '=', customerId)
+    .where('orders.status', 'not in', CLOSED_ORDER_STATUSES)
+    .orderBy('orders.placed_at', 'desc')
+    .orderBy('orders.id', 'desc')
     .execute()
 }
 
-/** For other pages that take an order number (a request or ticket about an order). */
+export type VisibleOpenOrder = OpenOrder & ItemOwnership
+
+/** Customer side: the open orders the viewer may see in their context; newest first. */
+export async function listVisibleOpenOrders(
+  db: Kysely<DB>,
+  viewer: Viewer,
+): Promise<VisibleOpenOrder[]> {
+  return db
+    .selectFrom('orders')
+    .innerJoin('customers as opener', 'opener.id', 'orders.customer_id')
+    .select([...openOrderColumns, ...ownershipColumns(viewer, 'orders', 'opener')])
+    .where(visibleTo(viewer, 'order', 'orders'))
+    .where('orders.status', 'not in', CLOSED_ORDER_STATUSES)
+    .orderBy('orders.placed_at', 'desc')
+    .orderBy('orders.id', 'desc')
+    .execute()
+}
+
+export interface VisibleOrderRef {
+  id: string
+  orderNumber: string
+  /** The order's organisation, or null for a personal order. */
+  organisationId: string | null
+  /** Whether the viewer placed it (only they start a return from it). */
+  isOpener: boolean
+}
+
+/**
+ * For other pages that take an order number (a request or ticket about an order): the order if
+ * the viewer may see it in the context they act in, else null (unknown and hidden alike).
+ */
+export async function findVisibleOrder(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  orderNumber: string,
+): Promise<VisibleOrderRef | null> {
+  if (orderNumber.length > ORDER_NUMBER_MAX_LENGTH) return null
+  const row = await db
+    .selectFrom('orders')
+    .select([
+      'orders.id',
+      'orders.order_number as orderNumber',
+      'orders.organisation_id as organisationId',
+      isOpenerColumn(viewer, 'orders').as('isOpener'),
+    ])
+    .where(visibleTo(viewer, 'order', 'orders'))
+    .where('orders.order_number', '=', orderNumber)
+    .executeTakeFirst()
+  return row ?? null
+}
+
+/**
+ * The customer's own personal order by number, as if they acted for themselves.
+ * @deprecated Pass the session's viewer to findVisibleOrder instead: this one never finds an
+ * organisation's order.
+ */
 export async function findCustomerOrderByNumber(
   db: Kysely<DB>,
   customerId: string,
   orderNumber: string,
 ): Promise<{ id: string; orderNumber: string } | null> {
-  if (orderNumber.length > ORDER_NUMBER_MAX_LENGTH) return null
-  const row = await db
-    .selectFrom('orders')
-    .select(['id', 'order_number as orderNumber'])
-    .where('customer_id', '=', customerId)
-    .where('order_number', '=', orderNumber)
-    .executeTakeFirst()
-  return row ?? null
+  const found = await findVisibleOrder(db, { customerId, actingFor: null }, orderNumber)
+  return found ? { id: found.id, orderNumber: found.orderNumber } : null
 }
 
 // One order ------------------------------------------------------------------------------------
@@ -195,7 +327,7 @@ export interface OrderEvent {
   occurredAt: Date
 }
 
-export interface CustomerOrder {
+export interface CustomerOrder extends ItemOwnership {
   id: string
   orderNumber: string
   status: OrderStatus
@@ -213,38 +345,47 @@ export interface CustomerOrder {
   shipments: OrderShipment[]
   /** Oldest first, as a timeline reads. */
   events: OrderEvent[]
+  /** The order's organisation, or null for a personal order. */
+  organisationId: string | null
+  /** Whether the viewer placed it: only they start a return from it. */
+  isOpener: boolean
 }
 
 /**
- * The customer's order with its lines, shipments and status events, or null when the number is
- * unknown or belongs to someone else (the caller answers both with the same 404). Four queries
- * whatever the order's size: the order, then its lines, shipments and events side by side.
+ * The order with its lines, shipments and status events, or null when the number is unknown or
+ * the viewer may not see it in the context they act in (the caller answers both with the same
+ * 404). Four queries whatever the order's size: the order, then its lines, shipments and events
+ * side by side.
  */
 export async function getCustomerOrder(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   orderNumber: string,
 ): Promise<CustomerOrder | null> {
   if (orderNumber.length > ORDER_NUMBER_MAX_LENGTH) return null
   const order = await db
-    .selectFrom('orders')
+    .selectFrom('orders as o')
+    .innerJoin('customers as opener', 'opener.id', 'o.customer_id')
     .select([
-      'id',
-      'order_number as orderNumber',
-      'status',
-      'currency',
-      'subtotal_minor as subtotalMinor',
-      'shipping_minor as shippingMinor',
-      'tax_minor as taxMinor',
-      'total_minor as totalMinor',
-      'shipping_address as shippingAddress',
-      'billing_address as billingAddress',
-      'promised_delivery_on as promisedDeliveryOn',
-      'placed_at as placedAt',
-      'updated_at as updatedAt',
+      'o.id',
+      'o.order_number as orderNumber',
+      'o.status',
+      'o.currency',
+      'o.subtotal_minor as subtotalMinor',
+      'o.shipping_minor as shippingMinor',
+      'o.tax_minor as taxMinor',
+      'o.total_minor as totalMinor',
+      'o.shipping_address as shippingAddress',
+      'o.billing_address as billingAddress',
+      'o.promised_delivery_on as promisedDeliveryOn',
+      'o.placed_at as placedAt',
+      'o.updated_at as updatedAt',
+      'o.organisation_id as organisationId',
+      isOpenerColumn(viewer, 'o').as('isOpener'),
+      ...ownershipColumns(viewer, 'o', 'opener'),
     ])
-    .where('customer_id', '=', customerId)
-    .where('order_number', '=', orderNumber)
+    .where(visibleTo(viewer, 'order', 'o'))
+    .where('o.order_number', '=', orderNumber)
     .executeTakeFirst()
   if (!order) return null
 

@@ -3,8 +3,11 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, type HistoryChannel, historyValues } from './history.ts'
 import { isUuid } from './ids.ts'
+import { NotOpenerError, writeSharing } from './item-shares.ts'
+import { type ItemVisibility, type Viewer, visibleTo } from './item-visibility.ts'
 import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
 import { notifyRequestStatus } from './notifications.ts'
+import { isOpenerColumn, type ItemOwnership, ownershipColumns } from './orders.ts'
 import type { DB, JsonValue, RequestEvents, Requests } from './schema.ts'
 import { dueAt } from './service-targets.ts'
 
@@ -90,11 +93,20 @@ function toSummary<
   return { ...rest, dueAt: open ? dueAt(row.createdAt, resolutionMinutes) : null }
 }
 
-/** A page of the customer's requests, newest first; `after` is the cursor of the last row shown. */
+interface RequestListOptions {
+  status?: RequestStatus | null
+  after?: string | null
+  limit: number
+}
+
+/**
+ * Staff side: a page of every request the person started (in any organisation), newest first;
+ * `after` is the cursor of the last row shown. The customer's own pages use listVisibleRequests.
+ */
 export async function listCustomerRequests(
   db: Kysely<DB>,
   customerId: string,
-  options: { status?: RequestStatus | null; after?: string | null; limit: number },
+  options: RequestListOptions,
 ): Promise<{ items: RequestSummary[]; nextCursor: string | null }> {
   let query = requestsWithTarget(db)
     .select(summaryColumns)
@@ -112,13 +124,65 @@ export async function listCustomerRequests(
   return { items: page.items.map(toSummary), nextCursor: page.nextCursor }
 }
 
+export type VisibleRequestSummary = RequestSummary & ItemOwnership
+
+/**
+ * Customer side: a page of the requests the viewer may see in the context they act in (their
+ * personal ones and the acting organisation's visible ones), newest first, with whose each is.
+ * One statement.
+ */
+export async function listVisibleRequests(
+  db: Kysely<DB>,
+  viewer: Viewer,
+  options: RequestListOptions,
+): Promise<{ items: VisibleRequestSummary[]; nextCursor: string | null }> {
+  let query = requestsWithTarget(db)
+    .innerJoin('customers as opener', 'opener.id', 'r.customer_id')
+    .select(summaryColumns)
+    .select(ownershipColumns(viewer, 'r', 'opener'))
+    .select(exactTime('r.created_at').as('cursorAt'))
+    .where(visibleTo(viewer, 'request', 'r'))
+  if (options.status) query = query.where('r.status', '=', options.status)
+  const cursor = decodeCursor(options.after)
+  if (cursor) query = query.where(afterCursor('r.created_at', 'r.id', cursor))
+  const rows = await query
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(options.limit + 1)
+    .execute()
+  const page = pageOf(rows, options.limit)
+  return { items: page.items.map(toSummary), nextCursor: page.nextCursor }
+}
+
 export type OpenRequest = Omit<RequestSummary, 'closedAt'>
 
-/** The contract for the dashboard: requests not yet rejected, completed or cancelled. */
+/** Staff side: the person's requests not yet rejected, completed or cancelled. */
 export async function listOpenRequests(db: Kysely<DB>, customerId: string): Promise<OpenRequest[]> {
   const rows = await requestsWithTarget(db)
     .select(summaryColumns)
     .where('r.customer_id', '=', customerId)
+    .where('r.status', 'not in', CLOSED_REQUEST_STATUSES)
+    .orderBy('r.created_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute()
+  return rows.map((row) => {
+    const { closedAt: _closedAt, ...summary } = toSummary(row)
+    return summary
+  })
+}
+
+export type VisibleOpenRequest = OpenRequest & ItemOwnership
+
+/** The dashboard's contract: the open requests the viewer may see in their context. */
+export async function listVisibleOpenRequests(
+  db: Kysely<DB>,
+  viewer: Viewer,
+): Promise<VisibleOpenRequest[]> {
+  const rows = await requestsWithTarget(db)
+    .innerJoin('customers as opener', 'opener.id', 'r.customer_id')
+    .select(summaryColumns)
+    .select(ownershipColumns(viewer, 'r', 'opener'))
+    .where(visibleTo(viewer, 'request', 'r'))
     .where('r.status', 'not in', CLOSED_REQUEST_STATUSES)
     .orderBy('r.created_at', 'desc')
     .orderBy('r.id', 'desc')
@@ -139,25 +203,40 @@ export interface RequestTimelineEvent {
   occurredAt: Date
 }
 
-export interface CustomerRequest extends RequestSummary {
+export interface CustomerRequest extends RequestSummary, ItemOwnership {
   version: number
+  /** The request's organisation, or null for a personal request. */
+  organisationId: string | null
+  /** Whether the viewer started it: only they cancel, answer or change who sees it. */
+  isOpener: boolean
   details: RequestDetails
   order: { orderNumber: string } | null
   /** Public events only, oldest first. */
   events: RequestTimelineEvent[]
 }
 
-/** One of the customer's requests with its public timeline (one query), or null. */
+/**
+ * A request the viewer may see in the context they act in, with its public timeline (one
+ * query), or null (unknown and hidden alike).
+ */
 export async function getCustomerRequest(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   requestNumber: string,
 ): Promise<CustomerRequest | null> {
   if (!isRequestNumber(requestNumber)) return null
   const row = await requestsWithTarget(db)
+    .innerJoin('customers as opener', 'opener.id', 'r.customer_id')
     .leftJoin('orders as o', 'o.id', 'r.order_id')
     .select(summaryColumns)
-    .select(['r.version', 'r.details', 'o.order_number as orderNumber'])
+    .select([
+      'r.version',
+      'r.details',
+      'r.organisation_id as organisationId',
+      'o.order_number as orderNumber',
+      isOpenerColumn(viewer, 'r').as('isOpener'),
+      ...ownershipColumns(viewer, 'r', 'opener'),
+    ])
     .select((eb) =>
       jsonArrayFrom(
         eb
@@ -177,7 +256,7 @@ export async function getCustomerRequest(
           .orderBy('e.id'),
       ).as('events'),
     )
-    .where('r.customer_id', '=', customerId)
+    .where(visibleTo(viewer, 'request', 'r'))
     .where('r.request_number', '=', requestNumber)
     .executeTakeFirst()
   if (!row) return null
@@ -203,20 +282,27 @@ function publicDetails(details: JsonValue): RequestDetails {
   return rest
 }
 
-/** The id of one of the customer's requests, or null: for answering 404 before anything else. */
-export async function findCustomerRequestId(
+/**
+ * A request the viewer may see, by number, or null: for answering 404 (or 403 to someone who
+ * did not start it) before anything else.
+ */
+export async function findVisibleRequest(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   requestNumber: string,
-): Promise<string | null> {
+): Promise<{ id: string; organisationId: string | null; isOpener: boolean } | null> {
   if (!isRequestNumber(requestNumber)) return null
   const row = await db
-    .selectFrom('requests')
-    .select('id')
-    .where('customer_id', '=', customerId)
-    .where('request_number', '=', requestNumber)
+    .selectFrom('requests as r')
+    .select([
+      'r.id',
+      'r.organisation_id as organisationId',
+      isOpenerColumn(viewer, 'r').as('isOpener'),
+    ])
+    .where(visibleTo(viewer, 'request', 'r'))
+    .where('r.request_number', '=', requestNumber)
     .executeTakeFirst()
-  return row?.id ?? null
+  return row ?? null
 }
 
 export interface OrderLineChoice {
@@ -226,10 +312,10 @@ export interface OrderLineChoice {
   quantity: number
 }
 
-/** The lines of one of the customer's orders, for choosing what to return. */
+/** The lines of an order the viewer may see, for choosing what to return. */
 export async function listOrderLinesForRequest(
   db: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   orderId: string,
 ): Promise<OrderLineChoice[]> {
   if (!isUuid(orderId)) return []
@@ -237,7 +323,7 @@ export async function listOrderLinesForRequest(
     .selectFrom('order_lines as l')
     .innerJoin('orders as o', 'o.id', 'l.order_id')
     .select(['l.line_number as lineNumber', 'l.sku', 'l.description', 'l.quantity'])
-    .where('o.customer_id', '=', customerId)
+    .where(visibleTo(viewer, 'order', 'o'))
     .where('o.id', '=', orderId)
     .orderBy('l.line_number')
     .execute()
@@ -245,6 +331,17 @@ export async function listOrderLinesForRequest(
 
 export interface CreateRequestInput {
   customerId: string
+  /**
+   * The organisation the person acts for (the session's), or null/absent for a personal
+   * request. The request then belongs to it, and an order it is about must be that
+   * organisation's and visible to the person.
+   */
+  actingFor?: Viewer['actingFor']
+  /**
+   * Who sees an organisation's request besides the person ('private' when absent); ignored for
+   * a personal request, which is always private.
+   */
+  sharing?: { visibility: ItemVisibility; customerIds: readonly string[] } | null
   actor: Actor
   channel: HistoryChannel
   kind: RequestKind
@@ -259,8 +356,11 @@ export interface CreateRequestInput {
 }
 
 /**
- * A new request in status `submitted`, with its first timeline event and its history row, in
- * one transaction. `created` is false when the idempotency key had already made one.
+ * A new request in status `submitted`, with its sharing, its first timeline event and its
+ * history row, in one transaction. `created` is false when the idempotency key had already made
+ * one. An order it is about must be visible to the person in the context they act in
+ * (NotFoundError otherwise), and a return only from an order they placed (NotOpenerError);
+ * colleagues to share with must be current members (InvalidColleagueError, nothing written).
  */
 export async function createRequest(
   db: Kysely<DB>,
@@ -281,18 +381,25 @@ export async function createRequest(
       if (existing) return { ...existing, created: false }
     }
 
+    const viewer: Viewer = { customerId: input.customerId, actingFor: input.actingFor ?? null }
+    const organisationId = viewer.actingFor?.id ?? null
     let orderNumber: string | null = null
     if (input.orderId) {
-      // The order must be the customer's own, whoever calls.
+      // The order must be one the person may see, in the same context as the request, whoever
+      // calls: a personal order for a personal request, the organisation's for its request.
       const order = isUuid(input.orderId)
         ? await trx
-            .selectFrom('orders')
-            .select('order_number')
-            .where('id', '=', input.orderId)
-            .where('customer_id', '=', input.customerId)
+            .selectFrom('orders as o')
+            .select(['o.order_number', isOpenerColumn(viewer, 'o').as('isOpener')])
+            .where('o.id', '=', input.orderId)
+            .where(visibleTo(viewer, 'order', 'o'))
+            .where(sql<boolean>`o.organisation_id is not distinct from ${organisationId}`)
             .executeTakeFirst()
         : undefined
       if (!order) throw new NotFoundError('order', input.orderId)
+      if (input.kind === 'return' && !order.isOpener) {
+        throw new NotOpenerError('order', input.orderId)
+      }
       orderNumber = order.order_number
     }
 
@@ -301,6 +408,7 @@ export async function createRequest(
       .insertInto('requests')
       .values({
         customer_id: input.customerId,
+        organisation_id: organisationId,
         kind: input.kind,
         subject: input.subject,
         details: JSON.stringify(details),
@@ -308,6 +416,18 @@ export async function createRequest(
       })
       .returning(['id', 'request_number as requestNumber', 'status'])
       .executeTakeFirstOrThrow()
+    const visibility = organisationId ? (input.sharing?.visibility ?? 'private') : 'private'
+    if (organisationId && visibility !== 'private') {
+      await writeSharing(trx, {
+        kind: 'request',
+        itemId: request.id,
+        organisationId,
+        visibility,
+        customerIds: input.sharing?.customerIds ?? [],
+        addedBy: input.actor.kind === 'customer' ? (input.actor.id ?? null) : null,
+        openerCustomerId: input.customerId,
+      })
+    }
     await trx
       .insertInto('request_events')
       .values({
@@ -335,6 +455,7 @@ export async function createRequest(
             subject: input.subject,
             status: request.status,
             ...(orderNumber ? { order_number: orderNumber } : {}),
+            ...(organisationId ? { organisation_id: organisationId, visibility } : {}),
           },
         }),
       )
@@ -357,22 +478,34 @@ const lockedColumns = [
   'status',
 ] as const
 
+/**
+ * Locks a request the viewer may see and started: NotFoundError if they may not see it (or it
+ * does not exist), NotOpenerError if a colleague started it.
+ */
 async function lockCustomerRequest(
   trx: Kysely<DB>,
-  customerId: string,
+  viewer: Viewer,
   requestNumber: string,
 ): Promise<LockedRequest> {
   const row = isRequestNumber(requestNumber)
     ? await trx
-        .selectFrom('requests')
-        .select(lockedColumns)
-        .where('customer_id', '=', customerId)
-        .where('request_number', '=', requestNumber)
+        .selectFrom('requests as r')
+        .select([
+          'r.id',
+          'r.customer_id as customerId',
+          'r.request_number as requestNumber',
+          'r.status',
+          isOpenerColumn(viewer, 'r').as('isOpener'),
+        ])
+        .where(visibleTo(viewer, 'request', 'r'))
+        .where('r.request_number', '=', requestNumber)
         .forUpdate()
         .executeTakeFirst()
     : undefined
   if (!row) throw new NotFoundError('request', requestNumber)
-  return row
+  const { isOpener, ...request } = row
+  if (!isOpener) throw new NotOpenerError('request', requestNumber)
+  return request
 }
 
 interface Transition {
@@ -452,9 +585,15 @@ async function applyTransition(
 
 interface CustomerChange {
   customerId: string
+  /** The organisation the person acts for (the session's); null/absent: for themselves. */
+  actingFor?: Viewer['actingFor']
   requestNumber: string
   actor: Actor
   channel: HistoryChannel
+}
+
+function viewerOfChange(input: CustomerChange): Viewer {
+  return { customerId: input.customerId, actingFor: input.actingFor ?? null }
 }
 
 /** The customer withdraws a request nobody has started on yet (status `submitted` only). */
@@ -463,7 +602,7 @@ export async function cancelRequest(
   input: CustomerChange,
 ): Promise<TransitionResult> {
   return inTransaction(db, async (trx) => {
-    const request = await lockCustomerRequest(trx, input.customerId, input.requestNumber)
+    const request = await lockCustomerRequest(trx, viewerOfChange(input), input.requestNumber)
     if (request.status !== 'submitted') {
       throw new InvalidStateError('requests:errors.cannotCancel')
     }
@@ -484,7 +623,7 @@ export async function answerRequest(
   input: CustomerChange & { answer: string },
 ): Promise<TransitionResult> {
   return inTransaction(db, async (trx) => {
-    const request = await lockCustomerRequest(trx, input.customerId, input.requestNumber)
+    const request = await lockCustomerRequest(trx, viewerOfChange(input), input.requestNumber)
     if (request.status !== 'waiting_for_customer') {
       throw new InvalidStateError('requests:errors.cannotAnswer')
     }

@@ -16,11 +16,12 @@ import { completenessOf, type CustomerProfile, getCustomerProfile } from '#db/cu
 import { getCustomerDashboard } from '#db/dashboard.ts'
 import type { Database } from '#db/database.ts'
 import { isHistoryArea, listCustomerHistory } from '#db/history.ts'
-import { isOrderStatus, listCustomerOrders, type OrderStatus } from '#db/orders.ts'
+import type { Viewer } from '#db/item-visibility.ts'
+import { isOrderStatus, listVisibleOrders, type OrderStatus } from '#db/orders.ts'
 import { getPreferences } from '#db/preferences.ts'
 import { listRecordViews } from '#db/record-access.ts'
-import { listCustomerRequests, type RequestStatus } from '#db/requests.ts'
-import { isBreached, listCustomerTickets } from '#db/tickets.ts'
+import { listVisibleRequests, type RequestStatus } from '#db/requests.ts'
+import { isBreached, listVisibleTickets } from '#db/tickets.ts'
 
 // What each of the customer's portal pages shows, as one function per page. The customer's own
 // loaders and the staff "view as customer" page both call these, so staff see exactly the data
@@ -34,8 +35,17 @@ export const HISTORY_PAGE_SIZE = 25
 export const RECORD_VIEWS_SHOWN = 20
 export const LEDGER_PAGE_SIZE = 20
 
-export async function dashboardPageData(db: Database, customerId: string) {
-  return { dashboard: await getCustomerDashboard(db, customerId) }
+/**
+ * Orders, requests and the dashboard show what a viewer may see in the context they act in
+ * (db/item-visibility.ts). A bare customer id stands for the person acting for themselves: their
+ * personal items only.
+ */
+function viewerFrom(who: Viewer | string): Viewer {
+  return typeof who === 'string' ? { customerId: who, actingFor: null } : who
+}
+
+export async function dashboardPageData(db: Database, who: Viewer | string) {
+  return { dashboard: await getCustomerDashboard(db, viewerFrom(who)) }
 }
 
 // A filter is a link anyone can edit: an unknown status ("all" included) means no filter, and a
@@ -48,12 +58,12 @@ const OrdersQuerySchema = z.object({
   after: z.string().optional().catch(undefined),
 })
 
-export async function ordersPageData(db: Database, customerId: string, params: URLSearchParams) {
+export async function ordersPageData(db: Database, who: Viewer | string, params: URLSearchParams) {
   const query = OrdersQuerySchema.parse({
     status: params.get('status') ?? undefined,
     after: params.get('after') ?? undefined,
   })
-  const page = await listCustomerOrders(db, customerId, {
+  const page = await listVisibleOrders(db, viewerFrom(who), {
     status: query.status,
     after: query.after,
     limit: ORDERS_PAGE_SIZE,
@@ -74,12 +84,16 @@ const RequestsQuerySchema = z.object({
   after: z.string().max(200).optional().catch(undefined),
 })
 
-export async function requestsPageData(db: Database, customerId: string, params: URLSearchParams) {
+export async function requestsPageData(
+  db: Database,
+  who: Viewer | string,
+  params: URLSearchParams,
+) {
   const query = RequestsQuerySchema.parse({
     status: params.get('status') ?? undefined,
     after: params.get('after') ?? undefined,
   })
-  const page = await listCustomerRequests(db, customerId, {
+  const page = await listVisibleRequests(db, viewerFrom(who), {
     status: query.status,
     after: query.after,
     limit: REQUESTS_PAGE_SIZE,
@@ -94,7 +108,7 @@ const TicketsQuerySchema = z.object({
 
 export async function ticketsPageData(
   db: Database,
-  customerId: string,
+  who: Viewer | string,
   params: URLSearchParams,
   now: number = Date.now(),
 ) {
@@ -102,7 +116,7 @@ export async function ticketsPageData(
     status: params.get('status') ?? undefined,
     after: params.get('after') ?? undefined,
   })
-  const page = await listCustomerTickets(db, customerId, {
+  const page = await listVisibleTickets(db, viewerFrom(who), {
     status: query.status ?? null,
     after: query.after ?? null,
     limit: TICKETS_PAGE_SIZE,
@@ -203,12 +217,22 @@ export async function preferencesPageData(
   }
 }
 
-export async function historyPageData(db: Database, customerId: string, params: URLSearchParams) {
+/**
+ * `actingOrganisationId`: the organisation the customer acts for (null: themselves), so rows
+ * about another organisation's items stay out; staff viewing as the customer pass nothing.
+ */
+export async function historyPageData(
+  db: Database,
+  customerId: string,
+  params: URLSearchParams,
+  actingOrganisationId?: string | null,
+) {
   // Unknown areas are ignored rather than refused: a filter link never breaks the page.
   const areas = [...new Set(params.getAll('area').filter(isHistoryArea))]
   const [page, recordViews] = await Promise.all([
     listCustomerHistory(db, customerId, {
       areas,
+      actingOrganisationId,
       after: params.get('after'),
       limit: HISTORY_PAGE_SIZE,
     }),

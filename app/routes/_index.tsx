@@ -8,6 +8,7 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { type PublicUser, useOptionalUser } from '#app/lib/user.ts'
 import { getCustomerDashboard } from '#db/dashboard.ts'
 import { getDatabase } from '#db/database.ts'
+import { viewerOf } from '#db/item-visibility.ts'
 
 // The start page answers "where do I stand?" for a signed-in customer, and welcomes everyone
 // else. It is public, so it asks who is signed in rather than requiring a customer.
@@ -21,7 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user?.kind !== 'customer' || !user.customerId) {
     return data({ dashboard: null, title: tCommon('app.name') }, { headers })
   }
-  const dashboard = await getCustomerDashboard(await getDatabase(), user.customerId)
+  const dashboard = await getCustomerDashboard(
+    await getDatabase(),
+    viewerOf({ customerId: user.customerId, actingFor: user.actingFor }),
+  )
   return data({ dashboard, title: tCommon('app.pageTitle', { page: t('title') }) }, { headers })
 }
 

@@ -12,7 +12,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   // The same function the staff "view as customer" page calls.
   const [page, t, tCommon] = await Promise.all([
-    historyPageData(await getDatabase(), user.customerId, url.searchParams),
+    historyPageData(
+      await getDatabase(),
+      user.customerId,
+      url.searchParams,
+      user.actingFor?.id ?? null,
+    ),
     getFixedT(request, 'history'),
     getFixedT(request, 'common'),
   ])

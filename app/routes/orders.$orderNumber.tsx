@@ -6,6 +6,7 @@ import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass } from '#app/components/forms.tsx'
 import { awaitsDelivery, isDeliveryLate } from '#app/components/orders/delivery.ts'
+import { ItemOwnershipNote } from '#app/components/orders/item-ownership.tsx'
 import { OrderAddressBlock } from '#app/components/orders/order-address.tsx'
 import { OrderStatusBadge } from '#app/components/orders/order-status.tsx'
 import { Timeline } from '#app/components/ui/timeline.tsx'
@@ -13,15 +14,19 @@ import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { requireFound } from '#app/lib/http.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
+import { viewerOf } from '#db/item-visibility.ts'
 import { type CustomerOrder, getCustomerOrder, type OrderAddress } from '#db/orders.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
-  // Scoped to the customer in the query itself: someone else's order is as unknown as a made-up
-  // number, and both answer the same 404.
+  // Scoped to what the viewer may see in the context they act in, in the query itself: an order
+  // they may not see is as unknown as a made-up number, and both answer the same 404.
   const order = requireFound(
-    await getCustomerOrder(await getDatabase(), user.customerId, params.orderNumber ?? ''),
+    await getCustomerOrder(await getDatabase(), viewerOf(user), params.orderNumber ?? ''),
   )
+  // A request about the order belongs to the same context as the order (a personal order while
+  // acting for an organisation needs a switch first); a return only to the person who placed it.
+  const sameContext = order.organisationId === (user.actingFor?.id ?? null)
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'orders'),
     getFixedT(request, 'common'),
@@ -31,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       title: tCommon('app.pageTitle', { page: t('detail.title', { number: order.orderNumber }) }),
       order,
       deliveryLate: isDeliveryLate(order, user.timeZone),
+      may: { startRequest: sameContext, startReturn: sameContext && order.isOpener },
     },
     { headers },
   )
@@ -39,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function OrderRoute() {
-  const { order, deliveryLate } = useLoaderData<typeof loader>()
+  const { order, deliveryLate, may } = useLoaderData<typeof loader>()
   const { t } = useTranslation('orders')
   const format = useFormat()
 
@@ -57,10 +63,11 @@ export default function OrderRoute() {
         <p className="text-slate-700">
           {t('detail.placedOn', { date: format.dateTime(order.placedAt) })}
         </p>
+        <ItemOwnershipNote kind="order" ownership={order} />
       </header>
 
       <CurrentStatus order={order} deliveryLate={deliveryLate} />
-      <OrderActions order={order} />
+      <OrderActions order={order} may={may} />
 
       <Section title={t('detail.timelineTitle')}>
         {order.events.length > 0 ? (
@@ -140,7 +147,13 @@ function CurrentStatus({ order, deliveryLate }: { order: CustomerOrder; delivery
   )
 }
 
-function OrderActions({ order }: { order: CustomerOrder }) {
+function OrderActions({
+  order,
+  may,
+}: {
+  order: CustomerOrder
+  may: { startRequest: boolean; startReturn: boolean }
+}) {
   const { t } = useTranslation('orders')
   const requestHref = (kind: 'return' | 'repair') =>
     `/requests/new?${new URLSearchParams({ kind, order: order.orderNumber })}`
@@ -149,15 +162,19 @@ function OrderActions({ order }: { order: CustomerOrder }) {
   const delivered = order.status === 'delivered'
   return (
     <Section title={t('detail.actionsTitle')}>
+      {delivered && !may.startRequest ? <p>{t('detail.personalOrderSwitch')}</p> : null}
+      {delivered && may.startRequest && !may.startReturn && order.openerName ? (
+        <p>{t('detail.returnOnlyOpener', { name: order.openerName })}</p>
+      ) : null}
       <ul className="flex flex-wrap gap-x-6 gap-y-2">
-        {delivered ? (
+        {delivered && may.startReturn ? (
           <li>
             <Link to={requestHref('return')} className={linkClass}>
               {t('detail.startReturn')}
             </Link>
           </li>
         ) : null}
-        {delivered ? (
+        {delivered && may.startRequest ? (
           <li>
             <Link to={requestHref('repair')} className={linkClass}>
               {t('detail.reportProblem')}

@@ -5,13 +5,15 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { OrdersPageView } from '#app/components/orders/orders-page.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
+import { viewerOf } from '#db/item-visibility.ts'
 import { ordersPageData } from '#app/lib/portal-pages.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const params = new URL(request.url).searchParams
-  // The same function the staff "view as customer" page calls.
-  const page = await ordersPageData(await getDatabase(), user.customerId, params)
+  // The same function the staff "view as customer" page calls; what the person may see in the
+  // context they act in (personal, or for an organisation).
+  const page = await ordersPageData(await getDatabase(), viewerOf(user), params)
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'orders'),
     getFixedT(request, 'common'),

@@ -1,3 +1,4 @@
+import { type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod'
 import {
   type ActionFunctionArgs,
@@ -12,6 +13,7 @@ import { z } from 'zod'
 import { requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass, Notice } from '#app/components/forms.tsx'
+import { ItemOwnershipNote } from '#app/components/orders/item-ownership.tsx'
 import {
   AnswerRequestForm,
   CancelRequestForm,
@@ -20,27 +22,59 @@ import {
 } from '#app/components/requests/request-actions.tsx'
 import { RequestDetailsList } from '#app/components/requests/request-details.tsx'
 import { RequestStatusBadge } from '#app/components/requests/request-status.tsx'
+import { namedColleagues, SharingSchema } from '#app/components/sharing/sharing-schema.ts'
+import { WhoCanSee } from '#app/components/sharing/who-can-see.tsx'
 import { Timeline, type TimelineEntry } from '#app/components/ui/timeline.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
-import { orNotFound, requireFound } from '#app/lib/http.server.ts'
+import { forbidden, orNotFound, requireFound } from '#app/lib/http.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getDatabase } from '#db/database.ts'
 import { InvalidStateError } from '#db/errors.ts'
 import {
+  changeSharing,
+  getItemSharing,
+  InvalidColleagueError,
+  type ItemSharing,
+  listShareableColleagues,
+  NotOpenerError,
+} from '#db/item-shares.ts'
+import { viewerOf } from '#db/item-visibility.ts'
+import {
   answerRequest,
   cancelRequest,
-  findCustomerRequestId,
+  findVisibleRequest,
   getCustomerRequest,
+  type RequestStatus,
   type RequestTimelineEvent,
 } from '#db/requests.ts'
 
-const NoticeSchema = z.enum(['created', 'cancelled', 'answered']).optional().catch(undefined)
+const NoticeSchema = z
+  .enum(['created', 'cancelled', 'answered', 'sharing'])
+  .optional()
+  .catch(undefined)
+
+/** The answer to any of the page's forms: cancel, answer, or who can see it (intent=sharing). */
+type DetailActionResult =
+  RequestActionResult | { intent: 'sharing'; result: SubmissionResult<string[]> }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
+  // What the viewer may see in the context they act in; anything else is the same 404 as an
+  // unknown number.
+  const db = await getDatabase()
   const found = requireFound(
-    await getCustomerRequest(await getDatabase(), user.customerId, params.requestNumber ?? ''),
+    await getCustomerRequest(db, viewerOf(user), params.requestNumber ?? ''),
   )
+  // Who sees it: read only for an organisation's request (a personal one is the person's alone),
+  // and the colleagues one may name only for the person who started it.
+  const personal: ItemSharing = { visibility: 'private', sharedWith: [] }
+  const organisationId = found.organisationId
+  const [sharing, colleagues] = organisationId
+    ? await Promise.all([
+        getItemSharing(db, 'request', found.id),
+        found.isOpener ? listShareableColleagues(db, organisationId, user.customerId) : [],
+      ])
+    : [personal, []]
   const notice = NoticeSchema.parse(new URL(request.url).searchParams.get('notice') ?? undefined)
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'requests'),
@@ -53,6 +87,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }),
       request: found,
       notice: notice ?? null,
+      whoCanSee: {
+        sharing,
+        // An organisation's request is visible only while acting for that organisation.
+        organisationName: organisationId ? (user.actingFor?.name ?? null) : null,
+        colleagues,
+      },
     },
     { headers },
   )
@@ -62,18 +102,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
   const requestNumber = params.requestNumber ?? ''
   const db = await getDatabase()
-  const submission = parseWithZod(await request.formData(), { schema: RequestActionSchema })
+  const formData = await request.formData()
+  if (formData.get('intent') === 'sharing') {
+    return changeRequestSharing(db, user, requestNumber, formData, headers)
+  }
+  const submission = parseWithZod(formData, { schema: RequestActionSchema })
   const intent = submission.payload.intent === 'answer' ? 'answer' : 'cancel'
 
   if (submission.status !== 'success') {
-    // Someone else's request answers 404 whatever was sent, exactly like an unknown one.
-    requireFound(await findCustomerRequestId(db, user.customerId, requestNumber))
+    // A request the viewer may not see answers 404 whatever was sent, exactly like an unknown
+    // one; one a colleague started, 403.
+    const found = requireFound(await findVisibleRequest(db, viewerOf(user), requestNumber))
+    if (!found.isOpener) throw forbidden(headers)
     const answer: RequestActionResult = { intent, result: submission.reply() }
     return data(answer, { status: 400, headers })
   }
 
   const change = {
     customerId: user.customerId,
+    actingFor: viewerOf(user).actingFor,
     requestNumber,
     actor: { kind: 'customer' as const, id: user.id },
     channel: 'portal' as const,
@@ -86,6 +133,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : cancelRequest(db, change),
     )
   } catch (error) {
+    // Checked in the same locked read as the change, so nothing was written.
+    if (error instanceof NotOpenerError) throw forbidden(headers)
     if (!(error instanceof InvalidStateError)) throw error
     const answer: RequestActionResult = {
       intent: value.intent,
@@ -97,11 +146,55 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/requests/${encodeURIComponent(requestNumber)}?notice=${notice}`, { headers })
 }
 
+/** The person who started an organisation's request changes who sees it. */
+async function changeRequestSharing(
+  db: Awaited<ReturnType<typeof getDatabase>>,
+  user: Awaited<ReturnType<typeof requireCustomer>>['user'],
+  requestNumber: string,
+  formData: FormData,
+  headers: Headers,
+) {
+  const viewer = viewerOf(user)
+  const found = requireFound(await findVisibleRequest(db, viewer, requestNumber))
+  if (!found.isOpener) throw forbidden(headers)
+  const submission = parseWithZod(formData, { schema: SharingSchema })
+  const reply = (result: SubmissionResult<string[]>, status: number) => {
+    const answer: DetailActionResult = { intent: 'sharing', result }
+    return data(answer, { status, headers })
+  }
+  if (submission.status !== 'success') return reply(submission.reply(), 400)
+  try {
+    await orNotFound(() =>
+      changeSharing(db, {
+        kind: 'request',
+        itemId: found.id,
+        viewer,
+        visibility: submission.value.visibility,
+        customerIds: namedColleagues(submission.value),
+        actor: { kind: 'customer', id: user.id },
+        channel: 'portal',
+      }),
+    )
+  } catch (error) {
+    if (error instanceof NotOpenerError) throw forbidden(headers)
+    if (error instanceof InvalidColleagueError) {
+      return reply(submission.reply({ fieldErrors: { sharedWith: [error.reason] } }), 400)
+    }
+    if (error instanceof InvalidStateError) {
+      return reply(submission.reply({ formErrors: [error.reason] }), 409)
+    }
+    throw error
+  }
+  return redirect(`/requests/${encodeURIComponent(requestNumber)}?notice=sharing`, { headers })
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function RequestRoute() {
-  const { request, notice } = useLoaderData<typeof loader>()
-  const actionResult = useActionData<typeof action>() ?? null
+  const { request, notice, whoCanSee } = useLoaderData<typeof loader>()
+  const lastAnswer: DetailActionResult | null = useActionData<typeof action>() ?? null
+  const actionResult = lastAnswer?.intent === 'sharing' ? null : lastAnswer
+  const sharingResult = lastAnswer?.intent === 'sharing' ? lastAnswer.result : null
   const { t } = useTranslation('requests')
   const format = useFormat()
 
@@ -118,6 +211,7 @@ export default function RequestRoute() {
           {t('detail.number', { requestNumber: request.requestNumber })}
         </p>
         <h1 className="text-3xl font-semibold">{request.subject}</h1>
+        <ItemOwnershipNote kind="request" ownership={request} />
       </header>
 
       {notice ? (
@@ -170,9 +264,23 @@ export default function RequestRoute() {
         ) : null}
       </section>
 
-      {request.status === 'waiting_for_customer' ? (
+      {request.isOpener && request.status === 'waiting_for_customer' ? (
         <AnswerRequestForm actionResult={actionResult} />
       ) : null}
+      {!request.isOpener && request.openerName && isOpenerMove(request.status) ? (
+        <p className="rounded border border-slate-200 bg-slate-50 p-3 text-slate-700">
+          {t('detail.onlyOpener', { name: request.openerName })}
+        </p>
+      ) : null}
+
+      <WhoCanSee
+        sharing={whoCanSee.sharing}
+        organisationName={whoCanSee.organisationName}
+        openerName={request.openerName}
+        canChange={request.isOpener && whoCanSee.organisationName !== null}
+        colleagues={whoCanSee.colleagues}
+        lastResult={sharingResult}
+      />
 
       <section aria-labelledby="request-details" className="space-y-2">
         <h2 id="request-details" className="text-xl font-semibold">
@@ -188,9 +296,16 @@ export default function RequestRoute() {
         <RequestTimeline events={request.events} />
       </section>
 
-      {request.status === 'submitted' ? <CancelRequestForm actionResult={actionResult} /> : null}
+      {request.isOpener && request.status === 'submitted' ? (
+        <CancelRequestForm actionResult={actionResult} />
+      ) : null}
     </article>
   )
+}
+
+/** Statuses in which the person who started the request has something to do (cancel, answer). */
+function isOpenerMove(status: RequestStatus): boolean {
+  return status === 'submitted' || status === 'waiting_for_customer'
 }
 
 function RequestTimeline({ events }: { events: RequestTimelineEvent[] }) {

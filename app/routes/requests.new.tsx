@@ -9,7 +9,7 @@ import {
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
-import { requireCustomer } from '#app/auth/guards.server.ts'
+import { type CustomerUser, requireCustomer } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { linkClass } from '#app/components/forms.tsx'
 import {
@@ -25,10 +25,19 @@ import {
   NewRequestSchema,
   type OfferedKind,
 } from '#app/components/requests/new-request-schema.ts'
+import {
+  namedColleagues,
+  refineSharing,
+  sharingFields,
+} from '#app/components/sharing/sharing-schema.ts'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
+import { forbidden, requireFound } from '#app/lib/http.server.ts'
 import { useFormat } from '#app/lib/use-format.ts'
-import { getDatabase } from '#db/database.ts'
-import { findCustomerOrderByNumber } from '#db/orders.ts'
+import { type Database, getDatabase } from '#db/database.ts'
+import { NotFoundError } from '#db/errors.ts'
+import { getSharingChoices, InvalidColleagueError, NotOpenerError } from '#db/item-shares.ts'
+import { viewerOf } from '#db/item-visibility.ts'
+import { findVisibleOrder, type VisibleOrderRef } from '#db/orders.ts'
 import {
   createRequest,
   listOrderLinesForRequest,
@@ -59,8 +68,30 @@ const NewRequestQuerySchema = z.object({
     .catch(undefined),
 })
 
+/** Acting for an organisation, the form also asks who may see the new request. */
+const OrganisationRequestSchema = NewRequestSchema.and(z.object(sharingFields)).superRefine(
+  refineSharing,
+)
+
+/**
+ * Whether a request may be about the order where the person acts now: a personal order for a
+ * personal request, the acting organisation's order for its request (visibleTo already hides
+ * every other organisation's).
+ */
+function inSameContext(order: VisibleOrderRef, user: CustomerUser): boolean {
+  return order.organisationId === (user.actingFor?.id ?? null)
+}
+
+/** Who may see the new request: asked only while acting for an organisation. */
+async function sharingChoices(db: Database, user: CustomerUser) {
+  if (!user.actingFor) return null
+  const choices = requireFound(await getSharingChoices(db, user.actingFor.id, user.customerId))
+  return { organisationName: user.actingFor.name, ...choices }
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
+  const viewer = viewerOf(user)
   const params = new URL(request.url).searchParams
   const query = NewRequestQuerySchema.parse({
     kind: params.get('kind') ?? undefined,
@@ -70,13 +101,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const kind = query.kind ?? null
   const db = await getDatabase()
   const orderNumber = kind === 'data_correction' ? null : (query.order ?? null)
-  const [orderRef, targets] = await Promise.all([
-    orderNumber ? findCustomerOrderByNumber(db, user.customerId, orderNumber) : null,
+  const [found, targets, sharing] = await Promise.all([
+    orderNumber ? findVisibleOrder(db, viewer, orderNumber) : null,
     kind ? getServiceTargets(db) : null,
+    kind ? sharingChoices(db, user) : null,
   ])
+  // A personal order seen while acting for an organisation: the person switches first.
+  const otherContext = found !== null && !inSameContext(found, user)
+  const orderRef = found && !otherContext ? found : null
+  if (kind === 'return' && orderRef && !orderRef.isOpener) throw forbidden(headers)
   let lines: OrderLineChoice[] = []
   if (kind === 'return' && orderRef) {
-    lines = await listOrderLinesForRequest(db, user.customerId, orderRef.id)
+    lines = await listOrderLinesForRequest(db, viewer, orderRef.id)
   }
   const target = kind && targets ? targetFor(targets, 'request_kind', kind) : null
 
@@ -92,7 +128,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       kind,
       order: orderRef ? { orderNumber: orderRef.orderNumber, lines } : null,
       // Echoed only as typed, and the same for someone else's order as for none at all.
-      orderNotFound: orderNumber && !orderRef ? orderNumber : null,
+      orderNotFound: orderNumber && !found ? orderNumber : null,
+      orderOtherContext: otherContext ? orderNumber : null,
+      sharing,
       field: kind === 'data_correction' ? (query.field ?? null) : null,
       // A fresh key per page view: the same form sent twice makes one request.
       idempotencyKey: crypto.randomUUID(),
@@ -104,7 +142,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, headers } = await requireCustomer(request)
-  const submission = parseWithZod(await request.formData(), { schema: NewRequestSchema })
+  const formData = await request.formData()
+  // Acting for themselves, a request is personal: any sharing fields posted are ignored.
+  const submission = user.actingFor
+    ? parseWithZod(formData, { schema: OrganisationRequestSchema })
+    : parseWithZod(formData, { schema: NewRequestSchema })
   if (submission.status !== 'success') {
     return data(submission.reply(), { status: 400, headers })
   }
@@ -113,16 +155,19 @@ export async function action({ request }: ActionFunctionArgs) {
     data(submission.reply({ fieldErrors: { [field]: [message] } }), { status: 400, headers })
 
   const db = await getDatabase()
+  const viewer = viewerOf(user)
   const orderNumber = value.kind === 'data_correction' ? null : (value.orderNumber ?? null)
-  const order = orderNumber
-    ? await findCustomerOrderByNumber(db, user.customerId, orderNumber)
-    : null
-  // Someone else's order reads exactly like a mistyped number.
+  const order = orderNumber ? await findVisibleOrder(db, viewer, orderNumber) : null
+  // An order the viewer may not see reads exactly like a mistyped number.
   if (orderNumber && !order) return refuse('orderNumber', 'requests:errors.orderNotFound')
+  if (order && !inSameContext(order, user)) {
+    return refuse('orderNumber', 'requests:errors.orderOtherContext')
+  }
+  if (value.kind === 'return' && order && !order.isOpener) throw forbidden(headers)
 
   let returnedLines: OrderLineChoice[] = []
   if (value.kind === 'return' && order) {
-    const orderLines = await listOrderLinesForRequest(db, user.customerId, order.id)
+    const orderLines = await listOrderLinesForRequest(db, viewer, order.id)
     const chosen = new Set(value.lines)
     returnedLines = orderLines.filter((line) => chosen.has(line.lineNumber))
     if (returnedLines.length !== chosen.size) {
@@ -131,16 +176,32 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const t = await getFixedT(request, 'requests')
-  const created = await createRequest(db, {
-    customerId: user.customerId,
-    actor: { kind: 'customer', id: user.id },
-    channel: 'portal',
-    kind: value.kind,
-    subject: (value.subject || defaultSubject(value, t)).slice(0, 200),
-    details: detailsOf(value, returnedLines),
-    orderId: order?.id ?? null,
-    idempotencyKey: value.idempotencyKey,
-  })
+  // Parsed with OrganisationRequestSchema whenever the person acts for an organisation.
+  const chosen = user.actingFor ? (value as z.infer<typeof OrganisationRequestSchema>) : null
+  let created: Awaited<ReturnType<typeof createRequest>>
+  try {
+    created = await createRequest(db, {
+      customerId: user.customerId,
+      actingFor: viewer.actingFor,
+      sharing: chosen
+        ? { visibility: chosen.visibility, customerIds: namedColleagues(chosen) }
+        : null,
+      actor: { kind: 'customer', id: user.id },
+      channel: 'portal',
+      kind: value.kind,
+      subject: (value.subject || defaultSubject(value, t)).slice(0, 200),
+      details: detailsOf(value, returnedLines),
+      orderId: order?.id ?? null,
+      idempotencyKey: value.idempotencyKey,
+    })
+  } catch (error) {
+    // Checked again inside the transaction, which wrote nothing.
+    if (error instanceof InvalidColleagueError) return refuse('sharedWith', error.reason)
+    if (error instanceof NotOpenerError) throw forbidden(headers)
+    if (error instanceof NotFoundError)
+      return refuse('orderNumber', 'requests:errors.orderNotFound')
+    throw error
+  }
   return redirect(`/requests/${encodeURIComponent(created.requestNumber)}?notice=created`, {
     headers,
   })
@@ -200,7 +261,7 @@ function compact(values: { [key: string]: JsonValue | undefined }): RequestDetai
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function NewRequestRoute() {
-  const { kind, order, orderNotFound, field, idempotencyKey, aimAt } =
+  const { kind, order, orderNotFound, orderOtherContext, field, idempotencyKey, aimAt, sharing } =
     useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const { t } = useTranslation('requests')
@@ -242,6 +303,14 @@ export default function NewRequestRoute() {
           {t('new.orderNotFound', { orderNumber: orderNotFound })}
         </p>
       ) : null}
+      {orderOtherContext ? (
+        <p role="status" className="rounded border border-amber-400 bg-amber-50 p-3 text-amber-900">
+          {t('new.orderOtherContext', { orderNumber: orderOtherContext })}
+        </p>
+      ) : null}
+      {kind && sharing ? (
+        <p>{t('new.forOrganisation', { organisation: sharing.organisationName })}</p>
+      ) : null}
 
       {!kind ? (
         <KindChooser selected={null} orderNumber={order?.orderNumber ?? null} field={field} />
@@ -254,6 +323,7 @@ export default function NewRequestRoute() {
           order={order}
           field={field}
           lastResult={lastResult}
+          sharing={sharing}
         />
       )}
     </section>

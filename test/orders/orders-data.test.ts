@@ -1,5 +1,6 @@
 import { CompiledQuery, createQueryId, type RootOperationNode, sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
+import type { Viewer } from '#db/item-visibility.ts'
 import { encodeCursor } from '#db/keyset.ts'
 import {
   findCustomerOrderByNumber,
@@ -14,6 +15,11 @@ import { createCustomerAccount } from '#test/support/fixtures.ts'
 import { createOrder, STOCKHOLM_ADDRESS } from './order-fixtures.ts'
 
 const database = useTestDatabase()
+
+/** The person acting for themselves: their personal items only. */
+function personal(customerId: string): Viewer {
+  return { customerId, actingFor: null }
+}
 
 async function newCustomer() {
   return (await createCustomerAccount(database.db)).customerId
@@ -252,7 +258,7 @@ describe('getCustomerOrder', () => {
     })
 
     const { result, queries } = await countQueries(() =>
-      getCustomerOrder(database.db, customerId, order.orderNumber),
+      getCustomerOrder(database.db, personal(customerId), order.orderNumber),
     )
 
     expect(queries).toBe(4)
@@ -260,6 +266,11 @@ describe('getCustomerOrder', () => {
       id: order.id,
       orderNumber: order.orderNumber,
       status: 'shipped',
+      // The customer's own personal order: no one else to name, nobody to share it with.
+      organisationId: null,
+      isOpener: true,
+      openerName: null,
+      sharing: null,
       currency: 'SEK',
       subtotalMinor: 189700,
       shippingMinor: 0,
@@ -317,7 +328,7 @@ describe('getCustomerOrder', () => {
     }))
     const order = await createOrder(database.db, customerId, { status: 'refunded', lines })
     const { result, queries } = await countQueries(() =>
-      getCustomerOrder(database.db, customerId, order.orderNumber),
+      getCustomerOrder(database.db, personal(customerId), order.orderNumber),
     )
     expect(result?.lines).toHaveLength(30)
     expect(result?.events).toHaveLength(7)
@@ -328,11 +339,13 @@ describe('getCustomerOrder', () => {
     const customerId = await newCustomer()
     const other = await newCustomer()
     const theirs = await createOrder(database.db, other)
-    expect(await getCustomerOrder(database.db, customerId, theirs.orderNumber)).toBeNull()
-    expect(await getCustomerOrder(database.db, customerId, 'O999999999')).toBeNull()
-    expect(await getCustomerOrder(database.db, customerId, "O1' or '1'='1")).toBeNull()
+    expect(await getCustomerOrder(database.db, personal(customerId), theirs.orderNumber)).toBeNull()
+    expect(await getCustomerOrder(database.db, personal(customerId), 'O999999999')).toBeNull()
+    expect(await getCustomerOrder(database.db, personal(customerId), "O1' or '1'='1")).toBeNull()
     // The owner still sees it: the null above is the scoping, not a broken query.
-    expect((await getCustomerOrder(database.db, other, theirs.orderNumber))?.id).toBe(theirs.id)
+    expect((await getCustomerOrder(database.db, personal(other), theirs.orderNumber))?.id).toBe(
+      theirs.id,
+    )
   })
 
   test('a missing or malformed address snapshot shows as not recorded', async () => {
@@ -341,7 +354,7 @@ describe('getCustomerOrder', () => {
       shippingAddress: null,
       billingAddress: { street: 'somewhere' },
     })
-    const found = await getCustomerOrder(database.db, customerId, order.orderNumber)
+    const found = await getCustomerOrder(database.db, personal(customerId), order.orderNumber)
     expect(found?.shippingAddress).toBeNull()
     expect(found?.billingAddress).toBeNull()
   })

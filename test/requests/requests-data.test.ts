@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
+import type { Viewer } from '#db/item-visibility.ts'
 import { InvalidStateError, NotFoundError } from '#db/errors.ts'
 import type { Actor } from '#db/history.ts'
 import {
@@ -24,6 +25,11 @@ import {
 } from './request-fixtures.ts'
 
 const database = useTestDatabase()
+
+/** The person acting for themselves: their personal items only. */
+function personal(customerId: string): Viewer {
+  return { customerId, actingFor: null }
+}
 
 async function customer() {
   const account = await createCustomerAccount(database.db)
@@ -157,7 +163,11 @@ describe('createRequest', () => {
     expect(history).toHaveLength(1)
 
     // The key is bookkeeping, not something the customer told us.
-    const shown = await getCustomerRequest(database.db, owner.customerId, results[0]!.requestNumber)
+    const shown = await getCustomerRequest(
+      database.db,
+      personal(owner.customerId),
+      results[0]!.requestNumber,
+    )
     expect(shown?.details).toEqual({ product: 'Kettle KET-1001', fault: 'Keeps boiling' })
     // Another key is another request.
     expect((await newRequest(owner, { idempotencyKey: crypto.randomUUID() })).created).toBe(true)
@@ -390,7 +400,7 @@ describe('changeRequestStatus', () => {
       ['in_review', 'internal', 'Serial number is in the faulty batch.'],
       ['waiting_for_customer', 'public', 'Could you send a photo of the label?'],
     ])
-    const shown = await getCustomerRequest(database.db, owner.customerId, requestNumber)
+    const shown = await getCustomerRequest(database.db, personal(owner.customerId), requestNumber)
     expect(shown?.events.map((event) => [event.fromStatus, event.toStatus, event.note])).toEqual([
       [null, 'submitted', null],
       ['submitted', 'in_review', null],
@@ -422,7 +432,7 @@ describe('reading requests', () => {
     const order = await createTestOrder(database.db, owner.customerId)
     const { requestNumber } = await newRequest(owner, { orderId: order.id })
 
-    const shown = await getCustomerRequest(database.db, owner.customerId, requestNumber)
+    const shown = await getCustomerRequest(database.db, personal(owner.customerId), requestNumber)
     expect(shown).toMatchObject({
       requestNumber,
       kind: 'repair',
@@ -431,9 +441,13 @@ describe('reading requests', () => {
       details: { product: 'Kettle KET-1001', fault: 'Keeps boiling' },
     })
     expect(shown?.events[0]?.occurredAt).toBeInstanceOf(Date)
-    expect(await getCustomerRequest(database.db, stranger.customerId, requestNumber)).toBeNull()
-    expect(await getCustomerRequest(database.db, owner.customerId, 'R1')).toBeNull()
-    expect(await getCustomerRequest(database.db, owner.customerId, "R1' or 1=1")).toBeNull()
+    expect(
+      await getCustomerRequest(database.db, personal(stranger.customerId), requestNumber),
+    ).toBeNull()
+    expect(await getCustomerRequest(database.db, personal(owner.customerId), 'R1')).toBeNull()
+    expect(
+      await getCustomerRequest(database.db, personal(owner.customerId), "R1' or 1=1"),
+    ).toBeNull()
   })
 
   test('the promise date comes from the kind’s resolution target, and ends with the request', async () => {

@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { linkClass } from '#app/components/forms.tsx'
+import { ItemOwnershipNote } from '#app/components/orders/item-ownership.tsx'
 import { HistoryList } from '#app/components/history/history-list.tsx'
 import { WelcomeNotice } from '#app/components/lifecycle/welcome-notice.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
@@ -137,6 +138,11 @@ function OpenItemCard({ item, highlight = false }: { item: OpenItem; highlight?:
         </p>
         <StatusBadge tone={card.tone}>{card.status}</StatusBadge>
       </div>
+      {item.type === 'order' ? <ItemOwnershipNote kind="order" ownership={item.order} /> : null}
+      {item.type === 'request' ? (
+        <ItemOwnershipNote kind="request" ownership={item.request} />
+      ) : null}
+      {item.type === 'ticket' ? <ItemOwnershipNote kind="ticket" ownership={item.ticket} /> : null}
       <p className="mt-1">{card.next}</p>
       {item.dueAt ? (
         <p className="mt-1 text-sm text-slate-700">

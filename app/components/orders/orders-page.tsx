@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { linkClass } from '#app/components/forms.tsx'
+import { ItemOwnershipNote } from '#app/components/orders/item-ownership.tsx'
 import { ORDER_STATUS_OPTIONS, OrderStatusBadge } from '#app/components/orders/order-status.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
@@ -70,6 +71,11 @@ export function OrdersPageView({ orders, nextCursor, status, isOlderPage }: Orde
                     >
                       {order.orderNumber}
                     </Link>
+                    <ItemOwnershipNote
+                      kind="order"
+                      ownership={order}
+                      className="text-sm font-normal text-slate-600"
+                    />
                   </th>
                   <td className="py-2 pr-4">
                     <time dateTime={order.placedAt.toISOString()}>

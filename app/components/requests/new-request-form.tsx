@@ -13,6 +13,7 @@ import { Form, Link, useNavigation } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { type z } from 'zod'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -21,7 +22,10 @@ import {
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
+import { SharingFieldset, submittedSharing } from '#app/components/sharing/sharing-fieldset.tsx'
 // Type-only: erased from the browser bundle.
+import type { Colleague } from '#db/item-shares.ts'
+import type { ItemVisibility } from '#db/item-visibility.ts'
 import type { OrderLineChoice } from '#db/requests.ts'
 import {
   CORRECTABLE_FIELDS,
@@ -120,12 +124,20 @@ export function ReturnOrderStep({ orderNumber }: { orderNumber: string | null })
   )
 }
 
+/** Who may see the new request: offered only while acting for an organisation. */
+export interface NewRequestSharing {
+  organisationName: string
+  colleagues: Colleague[]
+  defaultVisibility: ItemVisibility
+}
+
 export interface NewRequestFormProps {
   kind: OfferedKind
   idempotencyKey: string
   order: { orderNumber: string; lines: OrderLineChoice[] } | null
   field: CorrectableField | null
   lastResult: SubmissionResult<string[]> | undefined
+  sharing?: NewRequestSharing | null
 }
 
 export function NewRequestForm(props: NewRequestFormProps) {
@@ -148,7 +160,9 @@ function RequestFormFrame({
   formProps,
   errorId,
   errors,
+  summary,
   subject,
+  sharing,
   children,
 }: {
   kind: OfferedKind
@@ -157,13 +171,18 @@ function RequestFormFrame({
   errorId: string
   /** The form's own errors and those of its hidden fields, which have no place of their own. */
   errors: (string[] | undefined)[]
+  /** The form's error summary (app/components/error-summary.tsx), first in the form. */
+  summary: ReactNode
   subject: FieldMetadata<string | undefined>
+  /** The sharing fieldset, when acting for an organisation. */
+  sharing?: ReactNode
   children: ReactNode
 }) {
   const { t } = useTranslation('requests')
   const navigation = useNavigation()
   return (
     <Form method="post" className="space-y-5" {...formProps}>
+      {summary}
       <FormAlert id={errorId} errors={errors.flatMap((list) => list ?? [])} />
       <input type="hidden" name="kind" value={kind} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
@@ -181,10 +200,38 @@ function RequestFormFrame({
         </p>
         <ErrorList id={subject.errorId} errors={subject.errors} />
       </div>
+      {sharing}
       <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
         {t('new.submit')}
       </button>
     </Form>
+  )
+}
+
+/**
+ * The "who can see it" choice inside a request form (the sharing helper's fieldset). Its fields
+ * are checked on the server; a refused post shows their errors and keeps what was chosen.
+ */
+function RequestSharing({
+  sharing,
+  form,
+  lastResult,
+}: {
+  sharing: NewRequestSharing | null | undefined
+  form: { id: string; allErrors: Record<string, string[]> }
+  lastResult: SubmissionResult<string[]> | undefined
+}) {
+  if (!sharing) return null
+  const sent = lastResult?.status === 'error' ? submittedSharing(lastResult.initialValue) : {}
+  return (
+    <SharingFieldset
+      formId={form.id}
+      organisationName={sharing.organisationName}
+      colleagues={sharing.colleagues}
+      defaultVisibility={sent.visibility ?? sharing.defaultVisibility}
+      defaultSharedWith={sent.sharedWith}
+      errors={{ visibility: form.allErrors.visibility, sharedWith: form.allErrors.sharedWith }}
+    />
   )
 }
 
@@ -208,6 +255,7 @@ function ReturnForm({
   idempotencyKey,
   order,
   lastResult,
+  sharing,
 }: NewRequestFormProps & { order: NonNullable<NewRequestFormProps['order']> }) {
   const { t } = useTranslation('requests')
   const [form, fields] = useForm({
@@ -228,7 +276,9 @@ function ReturnForm({
       formProps={getFormProps(form)}
       errorId={form.errorId}
       errors={[form.errors, fields.kind.errors, fields.idempotencyKey.errors]}
+      summary={<ErrorSummary form={form} omit={['kind', 'idempotencyKey']} />}
       subject={fields.subject}
+      sharing={<RequestSharing sharing={sharing} form={form} lastResult={lastResult} />}
     >
       <div className={fieldClass}>
         <p className={labelClass}>{t('new.orderNumber')}</p>
@@ -381,7 +431,7 @@ function TextArea({
   )
 }
 
-function RepairForm({ idempotencyKey, order, lastResult }: NewRequestFormProps) {
+function RepairForm({ idempotencyKey, order, lastResult, sharing }: NewRequestFormProps) {
   const { t } = useTranslation('requests')
   const [form, fields] = useForm({
     ...formOptions(RepairFields, lastResult),
@@ -394,7 +444,9 @@ function RepairForm({ idempotencyKey, order, lastResult }: NewRequestFormProps) 
       formProps={getFormProps(form)}
       errorId={form.errorId}
       errors={[form.errors, fields.kind.errors, fields.idempotencyKey.errors]}
+      summary={<ErrorSummary form={form} omit={['kind', 'idempotencyKey']} />}
       subject={fields.subject}
+      sharing={<RequestSharing sharing={sharing} form={form} lastResult={lastResult} />}
     >
       <TextField field={fields.product} label={t('new.product')} hint={t('new.productHint')} />
       <TextArea field={fields.fault} label={t('new.fault')} />
@@ -403,7 +455,7 @@ function RepairForm({ idempotencyKey, order, lastResult }: NewRequestFormProps) 
   )
 }
 
-function DocumentForm({ idempotencyKey, order, lastResult }: NewRequestFormProps) {
+function DocumentForm({ idempotencyKey, order, lastResult, sharing }: NewRequestFormProps) {
   const { t } = useTranslation('requests')
   const [form, fields] = useForm({
     ...formOptions(DocumentFields, lastResult),
@@ -416,7 +468,9 @@ function DocumentForm({ idempotencyKey, order, lastResult }: NewRequestFormProps
       formProps={getFormProps(form)}
       errorId={form.errorId}
       errors={[form.errors, fields.kind.errors, fields.idempotencyKey.errors]}
+      summary={<ErrorSummary form={form} omit={['kind', 'idempotencyKey']} />}
       subject={fields.subject}
+      sharing={<RequestSharing sharing={sharing} form={form} lastResult={lastResult} />}
     >
       <div className={fieldClass}>
         <label htmlFor={fields.document.id} className={labelClass}>
@@ -439,7 +493,7 @@ function DocumentForm({ idempotencyKey, order, lastResult }: NewRequestFormProps
   )
 }
 
-function DataCorrectionForm({ idempotencyKey, field, lastResult }: NewRequestFormProps) {
+function DataCorrectionForm({ idempotencyKey, field, lastResult, sharing }: NewRequestFormProps) {
   const { t } = useTranslation('requests')
   const [form, fields] = useForm({
     ...formOptions(DataCorrectionFields, lastResult),
@@ -452,7 +506,9 @@ function DataCorrectionForm({ idempotencyKey, field, lastResult }: NewRequestFor
       formProps={getFormProps(form)}
       errorId={form.errorId}
       errors={[form.errors, fields.kind.errors, fields.idempotencyKey.errors]}
+      summary={<ErrorSummary form={form} omit={['kind', 'idempotencyKey']} />}
       subject={fields.subject}
+      sharing={<RequestSharing sharing={sharing} form={form} lastResult={lastResult} />}
     >
       <div className={fieldClass}>
         <label htmlFor={fields.field.id} className={labelClass}>

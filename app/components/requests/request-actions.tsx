@@ -4,6 +4,7 @@ import { Form, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { multiLine } from '#app/lib/text-fields.ts'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -58,6 +59,7 @@ export function CancelRequestForm({ actionResult }: { actionResult: RequestActio
         {t('cancel.body')}
       </p>
       <Form method="post" className="space-y-3" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="intent" value="cancel" />
         <button
@@ -94,6 +96,7 @@ export function AnswerRequestForm({ actionResult }: { actionResult: RequestActio
         {t('answer.title')}
       </h2>
       <Form method="post" className="space-y-3" {...getFormProps(form)}>
+        <ErrorSummary form={form} />
         <FormAlert id={form.errorId} errors={form.errors} />
         <input type="hidden" name="intent" value="answer" />
         <div className="space-y-1">

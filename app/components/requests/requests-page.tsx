@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { buttonClass, linkClass } from '#app/components/forms.tsx'
+import { ItemOwnershipNote } from '#app/components/orders/item-ownership.tsx'
 import { REQUEST_STATUSES, RequestStatusBadge } from '#app/components/requests/request-status.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
@@ -92,6 +93,7 @@ export function RequestsPageView({ requests, nextCursor, status }: RequestsPageV
                     </>
                   ) : null}
                 </p>
+                <ItemOwnershipNote kind="request" ownership={item} />
               </div>
               <RequestStatusBadge status={item.status} />
             </li>
