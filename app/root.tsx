@@ -23,6 +23,8 @@ import { AppShell } from '#app/components/layout/app-shell.tsx'
 import { getFixedTFor, getRequestLocale } from '#app/i18n/i18next.server.ts'
 import { useNonce } from '#app/lib/nonce.ts'
 import { type PublicUser } from '#app/lib/user.ts'
+import { getDatabase } from '#db/database.ts'
+import { listMemberships } from '#db/organisations.ts'
 import tailwindHref from '#app/tailwind.css?url'
 
 export const links: LinksFunction = () => [
@@ -51,7 +53,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     staffRole: user.staffRole,
     timeZone: user.timeZone,
   }
-  return data({ locale, user: publicUser, title: t('app.name') }, { headers })
+  // The header's organisation switcher: one query, for customers only.
+  const memberships =
+    user?.kind === 'customer' && user.customerId
+      ? await listMemberships(await getDatabase(), user.customerId)
+      : []
+  const organisations =
+    user && memberships.length > 0
+      ? {
+          actingFor: user.actingFor?.id ?? null,
+          options: memberships.map((m) => ({ id: m.organisationId, name: m.name })),
+        }
+      : null
+  return data({ locale, user: publicUser, organisations, title: t('app.name') }, { headers })
 }
 
 // Child routes without a `headers` export inherit these. A child that adds one must pass

@@ -4,6 +4,7 @@ import { InvalidStateError, NotFoundError } from './errors.ts'
 import { type Actor, historyValues } from './history.ts'
 import { isUuid } from './ids.ts'
 import { notifyRequestStatus } from './notifications.ts'
+import { endMembership, listSolelyOwnedOrganisations } from './organisations.ts'
 import { CLOSED_REQUEST_STATUSES, createRequest, type RequestStatus } from './requests.ts'
 import type { DB } from './schema.ts'
 import { dueAt } from './service-targets.ts'
@@ -153,8 +154,9 @@ export interface AccountClosureSummary {
  *
  * @throws NotFoundError for an unknown request or staff member.
  * @throws InvalidStateError('account:errors.notAClosureRequest') for another kind of request,
- *   ('account:errors.closureNotOpen') when it is not submitted, in review or approved, and
- *   ('account:errors.alreadyClosed') when the customer's record is already closed.
+ *   ('account:errors.closureNotOpen') when it is not submitted, in review or approved,
+ *   ('account:errors.alreadyClosed') when the customer's record is already closed, and
+ *   ('organisations:errors.closureLastOwner') while they are an organisation's last owner.
  */
 export async function completeAccountClosure(
   db: Kysely<DB>,
@@ -201,6 +203,20 @@ export async function completeAccountClosure(
       .forUpdate()
       .executeTakeFirstOrThrow()
     if (customer.status === 'closed') throw new InvalidStateError('account:errors.alreadyClosed')
+
+    // The person leaves every organisation they belong to (member_left, by the system): their
+    // colleagues keep the organisation, and its history keeps that they were there. An
+    // organisation is never left without an owner: the last owner hands ownership over first.
+    if ((await listSolelyOwnedOrganisations(trx, customerId)).length > 0) {
+      throw new InvalidStateError('organisations:errors.closureLastOwner')
+    }
+    const memberships = await trx
+      .selectFrom('organisation_members as m')
+      .select(['m.organisation_id as organisationId', 'm.role'])
+      .where('m.customer_id', '=', customerId)
+      .where('m.removed_at', 'is', null)
+      .orderBy('m.organisation_id')
+      .execute()
 
     // Through the ledger, like every consent change: a no to each marketing topic on each
     // channel; cells that were never a yes are left alone by recordConsentDecisions.
@@ -343,6 +359,16 @@ export async function completeAccountClosure(
         .where('account_id', '=', account.id)
         .execute()
       await trx.deleteFrom('sign_in_challenges').where('account_id', '=', account.id).execute()
+    }
+    // After the sessions above, so they are counted there.
+    for (const membership of memberships) {
+      await endMembership(trx, {
+        organisationId: membership.organisationId,
+        customerId,
+        action: 'member_left',
+        actor: { kind: 'system' },
+        channel: 'system',
+      })
     }
     // Reset, verification and confirmation links would otherwise outlive the account, and their
     // payloads can carry addresses.

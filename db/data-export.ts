@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import { type Actor, type HistoryChannel, recordHistory } from './history.ts'
 import type { CustomerStatus } from './customers.ts'
 import { isUuid } from './ids.ts'
+import { personName } from './organisations.ts'
 import type { DB, JsonValue, TicketEvents } from './schema.ts'
 
 // "Download my data" (GDPR articles 15 and 20): everything we hold about one customer, as one
@@ -251,6 +252,28 @@ export interface CustomerDataExport {
   }[]
   /** Every time someone of our staff opened the record. */
   accessLog: { viewedAt: Date; staffName: string; page: string }[]
+  /** The organisations the person belongs or belonged to, with their role there. */
+  organisationMemberships: {
+    organisationName: string
+    organisationNumber: string
+    role: string
+    joinedAt: Date
+    removedAt: Date | null
+  }[]
+  /**
+   * The organisations' history rows about the person (invited, joined, role changed, left), as
+   * written; the member or staff member who acted by name.
+   */
+  organisationHistory: {
+    organisationName: string
+    occurredAt: Date
+    action: string
+    actorKind: string
+    actorName: string | null
+    channel: string
+    before: JsonValue | null
+    after: JsonValue | null
+  }[]
   /** Other records we held for the same person, merged into this one: when, and what they held. */
   merges: { mergedAt: Date; moved: JsonValue; recordBefore: JsonValue }[]
 }
@@ -718,6 +741,46 @@ async function readEverything(
     .orderBy('id')
     .execute()
 
+  const organisationMemberships = await db
+    .selectFrom('organisation_members as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .select([
+      'o.name as organisationName',
+      'o.customer_number as organisationNumber',
+      'm.role',
+      'm.joined_at as joinedAt',
+      'm.removed_at as removedAt',
+    ])
+    .where('m.customer_id', '=', customerId)
+    .orderBy('m.joined_at')
+    .orderBy('m.id')
+    .execute()
+
+  const organisationHistory = await db
+    .selectFrom('organisation_history as h')
+    .innerJoin('organisations as o', 'o.id', 'h.organisation_id')
+    .leftJoin('staff_members as s', (join) =>
+      join.onRef('s.account_id', '=', 'h.actor_id').on('h.actor_kind', '=', 'staff'),
+    )
+    .leftJoin('accounts as a', (join) =>
+      join.onRef('a.id', '=', 'h.actor_id').on('h.actor_kind', '=', 'customer'),
+    )
+    .leftJoin('customers as c', 'c.id', 'a.customer_id')
+    .select([
+      'o.name as organisationName',
+      'h.occurred_at as occurredAt',
+      'h.action',
+      'h.actor_kind as actorKind',
+      sql<string | null>`coalesce(s.display_name, ${personName('c')})`.as('actorName'),
+      'h.channel',
+      'h.before',
+      'h.after',
+    ])
+    .where('h.subject_customer_id', '=', customerId)
+    .orderBy('h.occurred_at')
+    .orderBy('h.id')
+    .execute()
+
   const attachmentsOf = groupBy(attachments, (row) => row.messageId)
   const messagesOf = groupBy(messages, (row) => row.ticketId)
   const linesOf = groupBy(orderLines, (row) => row.orderId)
@@ -781,6 +844,8 @@ async function readEverything(
     history,
     accessLog,
     merges,
+    organisationMemberships,
+    organisationHistory,
   }
   return { data, accountIds: accounts.map((account) => account.id) }
 }

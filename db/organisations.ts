@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { InvalidStateError, NotFoundError, VersionConflictError } from './errors.ts'
 import type { Actor, HistoryChannel } from './history.ts'
 import { isUuid } from './ids.ts'
+import { afterCursor, decodeCursor, exactTime, pageOf } from './keyset.ts'
+import { endOrganisationSessions } from './sessions.ts'
 import type { OrganisationRole } from './item-visibility.ts'
 import type { DB, JsonValue } from './schema.ts'
 
@@ -157,4 +160,507 @@ export async function addMember(
     channel: input.channel,
     after: { role: input.role },
   })
+}
+
+// The organisation's own pages (app/routes/organisations.*) ----------------------------------
+//
+// The route decides who may call these (a member acting for the organisation; owners for the
+// changes); each change locks the organisation's row first, so two owners changing members at
+// once cannot both take away the last owner, and writes its history row in the same transaction.
+
+export type DefaultVisibility = 'private' | 'organisation'
+export const DEFAULT_VISIBILITIES: readonly DefaultVisibility[] = ['private', 'organisation']
+
+/** A person's name as colleagues see it: the preferred name, else given and family name. */
+export const personName = (alias: string) =>
+  sql<string>`coalesce(${sql.ref(`${alias}.preferred_name`)}, ${sql.ref(`${alias}.given_name`)} || ' ' || ${sql.ref(`${alias}.family_name`)})`
+
+/** What the owners' details form edits. */
+export interface OrganisationDetails {
+  name: string
+  legalName: string | null
+  registrationNumber: string | null
+}
+export type VersionedOrganisationDetails = OrganisationDetails & { version: number }
+
+export interface OrganisationAddress {
+  id: string
+  kind: 'registered' | 'billing' | 'shipping'
+  recipient: string
+  line1: string
+  line2: string | null
+  city: string
+  region: string | null
+  postalCode: string | null
+  countryCode: string
+}
+
+export interface OrganisationMember {
+  customerId: string
+  name: string
+  role: OrganisationRole
+  joinedAt: Date
+}
+
+export interface PendingInvitation {
+  id: string
+  email: string
+  role: OrganisationRole
+  createdAt: Date
+  expiresAt: Date
+}
+
+export interface OrganisationOverview extends VersionedOrganisationDetails {
+  id: string
+  customerNumber: string
+  defaultVisibility: DefaultVisibility
+  addresses: OrganisationAddress[]
+  members: OrganisationMember[]
+  /** Open invitations (not accepted, revoked or expired); only owners are shown them. */
+  invitations: PendingInvitation[]
+}
+
+const detailsSelection = [
+  'name',
+  'legal_name as legalName',
+  'registration_number as registrationNumber',
+  'version',
+] as const
+
+/** The organisation's page: its details, addresses, current members and open invitations. */
+export async function getOrganisationOverview(
+  db: Kysely<DB>,
+  organisationId: string,
+): Promise<OrganisationOverview | null> {
+  if (!isUuid(organisationId)) return null
+  const organisation = await db
+    .selectFrom('organisations')
+    .select([
+      'id',
+      'customer_number as customerNumber',
+      'default_visibility as defaultVisibility',
+      ...detailsSelection,
+    ])
+    .where('id', '=', organisationId)
+    .executeTakeFirst()
+  if (!organisation) return null
+  const [addresses, members, invitations] = await Promise.all([
+    db
+      .selectFrom('organisation_addresses')
+      .select([
+        'id',
+        'kind',
+        'recipient',
+        'line1',
+        'line2',
+        'city',
+        'region',
+        'postal_code as postalCode',
+        'country_code as countryCode',
+      ])
+      .where('organisation_id', '=', organisationId)
+      .where('removed_at', 'is', null)
+      .orderBy('kind')
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('organisation_members as m')
+      .innerJoin('customers as c', 'c.id', 'm.customer_id')
+      .select([
+        'm.customer_id as customerId',
+        personName('c').as('name'),
+        'm.role',
+        'm.joined_at as joinedAt',
+      ])
+      .where('m.organisation_id', '=', organisationId)
+      .where('m.removed_at', 'is', null)
+      .orderBy('m.joined_at')
+      .orderBy('m.id')
+      .execute(),
+    db
+      .selectFrom('organisation_invitations')
+      .select(['id', 'email', 'role', 'created_at as createdAt', 'expires_at as expiresAt'])
+      .where('organisation_id', '=', organisationId)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+  ])
+  return { ...organisation, addresses, members, invitations }
+}
+
+async function lockOrganisation(
+  trx: Kysely<DB>,
+  organisationId: string,
+): Promise<{ id: string; defaultVisibility: DefaultVisibility } & VersionedOrganisationDetails> {
+  if (!isUuid(organisationId)) throw new NotFoundError('organisation', organisationId)
+  const row = await trx
+    .selectFrom('organisations')
+    .select(['id', 'default_visibility as defaultVisibility', ...detailsSelection])
+    .where('id', '=', organisationId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row) throw new NotFoundError('organisation', organisationId)
+  return row
+}
+
+function inTransaction<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
+}
+
+const detailColumns: Record<keyof OrganisationDetails, string> = {
+  name: 'name',
+  legalName: 'legal_name',
+  registrationNumber: 'registration_number',
+}
+
+function historyFields(values: Partial<OrganisationDetails>): JsonValue {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      detailColumns[key as keyof OrganisationDetails],
+      value ?? null,
+    ]),
+  )
+}
+
+export interface UpdateOrganisationDetailsOptions {
+  organisationId: string
+  /** The version the editor was looking at; a save against any other is refused. */
+  expectedVersion: number
+  changes: Partial<OrganisationDetails>
+  actor: Actor
+  channel: HistoryChannel
+}
+
+/**
+ * Saves the organisation's name, legal name and registration (VAT) number if it is still at
+ * `expectedVersion`, with one history row `details_changed` holding only the changed fields
+ * before and after. Equal values are a no-op (no version, no history), as nothing would be lost.
+ *
+ * @throws NotFoundError for an unknown organisation.
+ * @throws VersionConflictError with the stored details when someone saved in between.
+ */
+export async function updateOrganisationDetails(
+  db: Kysely<DB>,
+  options: UpdateOrganisationDetailsOptions,
+): Promise<VersionedOrganisationDetails> {
+  const { organisationId, expectedVersion, changes, actor, channel } = options
+  return inTransaction(db, async (trx) => {
+    const locked = await lockOrganisation(trx, organisationId)
+    const current: VersionedOrganisationDetails = {
+      name: locked.name,
+      legalName: locked.legalName,
+      registrationNumber: locked.registrationNumber,
+      version: locked.version,
+    }
+    const before: Partial<OrganisationDetails> = {}
+    const after: Partial<OrganisationDetails> = {}
+    for (const key of Object.keys(detailColumns) as (keyof OrganisationDetails)[]) {
+      if (!(key in changes)) continue
+      const next = changes[key] ?? null
+      if (next === (current[key] ?? null)) continue
+      Object.assign(before, { [key]: current[key] ?? null })
+      Object.assign(after, { [key]: next })
+    }
+    if (Object.keys(after).length === 0) return current
+    if (current.version !== expectedVersion) {
+      throw new VersionConflictError<VersionedOrganisationDetails>({
+        entity: 'organisation',
+        id: organisationId,
+        expectedVersion,
+        current,
+        changes,
+      })
+    }
+    const updated = await trx
+      .updateTable('organisations')
+      .set((eb) => ({
+        name: after.name,
+        legal_name: after.legalName,
+        registration_number: after.registrationNumber,
+        version: eb('version', '+', 1),
+        updated_at: sql<Date>`now()`,
+      }))
+      .where('id', '=', organisationId)
+      .returning([...detailsSelection])
+      .executeTakeFirstOrThrow()
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: 'details_changed',
+      actor,
+      channel,
+      before: historyFields(before),
+      after: historyFields(after),
+    })
+    return updated
+  })
+}
+
+/** What a new ticket or request of a member starts as; the same value is a no-op. */
+export async function setDefaultVisibility(
+  db: Kysely<DB>,
+  options: {
+    organisationId: string
+    visibility: DefaultVisibility
+    actor: Actor
+    channel: HistoryChannel
+  },
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    const locked = await lockOrganisation(trx, options.organisationId)
+    if (locked.defaultVisibility === options.visibility) return
+    await trx
+      .updateTable('organisations')
+      .set({ default_visibility: options.visibility, updated_at: sql<Date>`now()` })
+      .where('id', '=', options.organisationId)
+      .execute()
+    await recordOrganisationHistory(trx, {
+      organisationId: options.organisationId,
+      action: 'default_visibility_changed',
+      actor: options.actor,
+      channel: options.channel,
+      before: { default_visibility: locked.defaultVisibility },
+      after: { default_visibility: options.visibility },
+    })
+  })
+}
+
+/** The reason shown when a change would leave the organisation without an owner. */
+export const LAST_OWNER = 'organisations:errors.lastOwner'
+
+async function currentMembership(trx: Kysely<DB>, organisationId: string, customerId: string) {
+  if (!isUuid(customerId)) throw new NotFoundError('member', customerId)
+  const member = await trx
+    .selectFrom('organisation_members')
+    .select(['id', 'role'])
+    .where('organisation_id', '=', organisationId)
+    .where('customer_id', '=', customerId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
+  if (!member) throw new NotFoundError('member', customerId)
+  return member
+}
+
+async function otherOwners(
+  trx: Kysely<DB>,
+  organisationId: string,
+  customerId: string,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('organisation_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('customer_id', '!=', customerId)
+    .where('role', '=', 'owner')
+    .where('removed_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * Gives a current member another role. The last owner cannot be made anything else.
+ *
+ * @throws NotFoundError when the person is not a current member.
+ * @throws InvalidStateError(LAST_OWNER).
+ */
+export async function changeMemberRole(
+  db: Kysely<DB>,
+  options: {
+    organisationId: string
+    customerId: string
+    role: OrganisationRole
+    actor: Actor
+    channel: HistoryChannel
+  },
+): Promise<void> {
+  const { organisationId, customerId, role } = options
+  await inTransaction(db, async (trx) => {
+    await lockOrganisation(trx, organisationId)
+    const member = await currentMembership(trx, organisationId, customerId)
+    if (member.role === role) return
+    if (member.role === 'owner' && (await otherOwners(trx, organisationId, customerId)) === 0) {
+      throw new InvalidStateError(LAST_OWNER)
+    }
+    await trx
+      .updateTable('organisation_members')
+      .set({ role })
+      .where('id', '=', member.id)
+      .execute()
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: 'role_changed',
+      subjectCustomerId: customerId,
+      actor: options.actor,
+      channel: options.channel,
+      before: { role: member.role },
+      after: { role },
+    })
+  })
+}
+
+/**
+ * Ends a person's membership: the row stays with `removed_at` (the history still names them),
+ * the sessions in which they act for the organisation end, and everything of their own stays.
+ * `member_removed` when an owner or staff removes them, `member_left` when they leave (or their
+ * account is closed). The last owner cannot go.
+ *
+ * @throws NotFoundError when the person is not a current member.
+ * @throws InvalidStateError(LAST_OWNER).
+ */
+export async function endMembership(
+  db: Kysely<DB>,
+  options: {
+    organisationId: string
+    customerId: string
+    action: 'member_removed' | 'member_left'
+    actor: Actor
+    channel: HistoryChannel
+  },
+): Promise<void> {
+  const { organisationId, customerId } = options
+  await inTransaction(db, async (trx) => {
+    await lockOrganisation(trx, organisationId)
+    const member = await currentMembership(trx, organisationId, customerId)
+    if (member.role === 'owner' && (await otherOwners(trx, organisationId, customerId)) === 0) {
+      throw new InvalidStateError(LAST_OWNER)
+    }
+    await trx
+      .updateTable('organisation_members')
+      .set({ removed_at: sql<Date>`now()` })
+      .where('id', '=', member.id)
+      .execute()
+    await endOrganisationSessions(trx, organisationId, customerId)
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: options.action,
+      subjectCustomerId: customerId,
+      actor: options.actor,
+      channel: options.channel,
+      before: { role: member.role },
+    })
+  })
+}
+
+/** One row of the organisation's history, with the names of who did it and whom it is about. */
+export interface OrganisationHistoryRow {
+  id: number
+  occurredAt: Date
+  action: string
+  actorKind: 'customer' | 'staff' | 'integration' | 'system'
+  /** The member's or staff member's name when a person acted; null otherwise. */
+  actorName: string | null
+  subjectName: string | null
+  channel: HistoryChannel
+  before: JsonValue | null
+  after: JsonValue | null
+}
+
+/** The organisation's history, newest first, one keyset page (one statement) at a time. */
+export async function listOrganisationHistory(
+  db: Kysely<DB>,
+  organisationId: string,
+  options: { after?: string | null; limit: number },
+): Promise<{ items: OrganisationHistoryRow[]; nextCursor: string | null }> {
+  if (!isUuid(organisationId)) return { items: [], nextCursor: null }
+  const limit = Math.max(1, Math.min(options.limit, 100))
+  const cursor = decodeCursor(options.after)
+  let query = db
+    .selectFrom('organisation_history as h')
+    .leftJoin('staff_members as s', (join) =>
+      join.onRef('s.account_id', '=', 'h.actor_id').on('h.actor_kind', '=', 'staff'),
+    )
+    .leftJoin('accounts as a', (join) =>
+      join.onRef('a.id', '=', 'h.actor_id').on('h.actor_kind', '=', 'customer'),
+    )
+    .leftJoin('customers as actor', 'actor.id', 'a.customer_id')
+    .leftJoin('customers as subject', 'subject.id', 'h.subject_customer_id')
+    .select([
+      'h.id',
+      'h.occurred_at as occurredAt',
+      exactTime('h.occurred_at').as('cursorAt'),
+      'h.action',
+      'h.actor_kind as actorKind',
+      sql<string | null>`coalesce(s.display_name, ${personName('actor')})`.as('actorName'),
+      sql<
+        string | null
+      >`case when subject.id is null then null else ${personName('subject')} end`.as('subjectName'),
+      'h.channel',
+      'h.before',
+      'h.after',
+    ])
+    .where('h.organisation_id', '=', organisationId)
+  if (cursor) query = query.where(afterCursor('h.occurred_at', 'h.id', cursor))
+  const rows = await query
+    .orderBy('h.occurred_at', 'desc')
+    .orderBy('h.id', 'desc')
+    .limit(limit + 1)
+    .execute()
+  return pageOf(rows, limit)
+}
+
+/**
+ * A person's memberships, current and ended, with the organisation's name: their data export.
+ */
+export async function listMembershipRecords(
+  db: Kysely<DB>,
+  customerId: string,
+): Promise<
+  {
+    organisationName: string
+    organisationNumber: string
+    role: OrganisationRole
+    joinedAt: Date
+    removedAt: Date | null
+  }[]
+> {
+  if (!isUuid(customerId)) return []
+  return db
+    .selectFrom('organisation_members as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .select([
+      'o.name as organisationName',
+      'o.customer_number as organisationNumber',
+      'm.role',
+      'm.joined_at as joinedAt',
+      'm.removed_at as removedAt',
+    ])
+    .where('m.customer_id', '=', customerId)
+    .orderBy('m.joined_at')
+    .orderBy('m.id')
+    .execute()
+}
+
+/**
+ * The organisations this person is the only owner of, by name: they cannot leave them (or close
+ * their account) until someone else owns them, or the organisation would have nobody to run it.
+ */
+export async function listSolelyOwnedOrganisations(
+  db: Kysely<DB>,
+  customerId: string,
+): Promise<string[]> {
+  if (!isUuid(customerId)) return []
+  const rows = await db
+    .selectFrom('organisation_members as m')
+    .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+    .select('o.name')
+    .where('m.customer_id', '=', customerId)
+    .where('m.role', '=', 'owner')
+    .where('m.removed_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('organisation_members as other')
+            .select('other.id')
+            .whereRef('other.organisation_id', '=', 'm.organisation_id')
+            .whereRef('other.customer_id', '!=', 'm.customer_id')
+            .where('other.role', '=', 'owner')
+            .where('other.removed_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('o.name')
+    .execute()
+  return rows.map((row) => row.name)
 }

@@ -233,7 +233,14 @@ export class KyselySessionAdapter implements Adapter {
     const db = await this.#db()
     const rows = await db
       .selectFrom('sessions')
-      .select(['id', 'account_id', 'expires_at', 'user_agent', 'ip_address', 'active_organisation_id'])
+      .select([
+        'id',
+        'account_id',
+        'expires_at',
+        'user_agent',
+        'ip_address',
+        'active_organisation_id',
+      ])
       .where('account_id', '=', accountId)
       .orderBy('last_seen_at', 'desc')
       .execute()

@@ -30,6 +30,7 @@ import { requireFound } from '#app/lib/http.server.ts'
 import { multiLine } from '#app/lib/text-fields.ts'
 import { useFormat } from '#app/lib/use-format.ts'
 import { getOpenAccountClosure, requestAccountClosure } from '#db/account-closure.ts'
+import { listSolelyOwnedOrganisations } from '#db/organisations.ts'
 import { findSignInAccount } from '#db/customer-contacts.ts'
 import { getDatabase } from '#db/database.ts'
 import { getLastDataExport } from '#db/data-export.ts'
@@ -89,6 +90,14 @@ export async function action({ request }: ActionFunctionArgs) {
         fieldErrors: { currentPassword: ['account:errors.passwordWrong'] },
         hideFields,
       }),
+      { status: 400, headers },
+    )
+  }
+
+  // Said now, not when staff come to close it: the person can hand ownership over first.
+  if ((await listSolelyOwnedOrganisations(db, user.customerId)).length > 0) {
+    return data(
+      submission.reply({ formErrors: ['organisations:errors.closureLastOwner'], hideFields }),
       { status: 400, headers },
     )
   }

@@ -6,6 +6,7 @@ import { runInRequestScope } from '#app/lib/request-scope.server.ts'
 import { type CustomerDataExport, DATA_EXPORT_NOTES, exportCustomerData } from '#db/data-export.ts'
 import { mergeCustomers } from '#db/customer-merge.ts'
 import { createCustomer } from '#db/customers.ts'
+import { createOrganisation } from '#db/organisations.ts'
 import { countQueries } from '#db/query-count.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
@@ -64,6 +65,9 @@ const EXPORTED_AS = {
   record_history: 'history',
   record_access_log: 'accessLog',
   customer_merges: 'merges',
+  organisation_members: 'organisationMemberships',
+  organisations: 'organisationMemberships[].organisationName',
+  organisation_history: 'organisationHistory',
 } as const
 type CustomerTable = keyof typeof EXPORTED_AS
 
@@ -79,6 +83,11 @@ const NOT_CUSTOMER_DATA: Record<string, string> = {
   canned_replies: 'reply templates our staff write, the same for everyone',
   staff_changes: 'changes to our staff accounts',
   rate_limits: 'short-lived attempt counters, keyed by email or client address, not by customer',
+  organisation_addresses: 'a company’s addresses, not a person’s',
+  organisation_invitations:
+    'an owner’s invitation is the organisation’s record; the person’s invitation and joining are in organisationHistory',
+  item_shares:
+    'which colleagues an organisation’s item is shared with: the item’s, not the person’s; their own items are exported',
   kysely_migration: 'schema bookkeeping',
   kysely_migration_lock: 'schema bookkeeping',
 }
@@ -120,6 +129,9 @@ function customerRows(customerId: string): Record<CustomerTable, RawBuilder<bool
     record_history: own,
     record_access_log: own,
     customer_merges: sql<boolean>`survivor_id = ${customerId}`,
+    organisation_members: own,
+    organisations: sql<boolean>`id in (select organisation_id from organisation_members where ${own})`,
+    organisation_history: sql<boolean>`subject_customer_id = ${customerId}`,
   }
 }
 
@@ -164,6 +176,9 @@ function exportedCounts(document: CustomerDataExport): Record<CustomerTable, num
     record_history: document.history.length,
     record_access_log: document.accessLog.length,
     customer_merges: document.merges.length,
+    organisation_members: document.organisationMemberships.length,
+    organisations: new Set(document.organisationMemberships.map((m) => m.organisationNumber)).size,
+    organisation_history: document.organisationHistory.length,
   }
 }
 
@@ -222,6 +237,11 @@ describe('exportCustomerData', () => {
   it('holds every row of every table the customer has rows in, and no internal notes', async () => {
     const anna = await customerWithEverything(database.db)
     const mergedEmail = await mergeDuplicateInto(anna.customerId)
+    await createOrganisation(
+      database.db,
+      { name: 'Lind & Co Interiors AB', ownerCustomerId: anna.customerId },
+      { actor: { kind: 'system' }, channel: 'system' },
+    )
     const where = customerRows(anna.customerId)
     const expected = {} as Record<CustomerTable, number>
     for (const table of Object.keys(EXPORTED_AS) as CustomerTable[]) {
@@ -501,8 +521,9 @@ describe('SQL statements per request', () => {
     )
 
     // The session check, one statement for each of the 25 tables read (the wordings are joined to
-    // the ledger rows that name them), and the history row.
-    expect({ exportRich, exportPlain }).toEqual({ exportRich: 27, exportPlain: 27 })
+    // the ledger rows that name them, the organisations to the memberships), the organisations'
+    // history rows about the person, and the history row.
+    expect({ exportRich, exportPlain }).toEqual({ exportRich: 29, exportPlain: 29 })
     // The session check, the open closure request, and the last download.
     expect({ pageRich, pagePlain }).toEqual({ pageRich: 3, pagePlain: 3 })
   })

@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { type PublicUser } from '#app/lib/user.ts'
 import { MainNav } from './main-nav.tsx'
+import { OrganisationSwitcher } from './organisation-switcher.tsx'
 import { UserMenu } from './user-menu.tsx'
 
 export function SiteHeader({ user }: { user: PublicUser | null }) {
@@ -14,7 +15,8 @@ export function SiteHeader({ user }: { user: PublicUser | null }) {
         </Link>
         <MainNav user={user} />
         {user ? (
-          <div className="ml-auto">
+          <div className="ml-auto flex flex-wrap items-center gap-x-4 gap-y-2">
+            {user.kind === 'customer' ? <OrganisationSwitcher /> : null}
             <UserMenu user={user} />
           </div>
         ) : null}
