@@ -3,7 +3,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from './schema.ts'
 
 // Staff customer search: one box for a name, an email, a phone, or a customer, order or ticket
-// number. Exact identifiers rank first; names match fuzzily through pg_trgm.
+// number. Exact identifiers rank first; names match fuzzily through pg_trgm. The same box finds
+// organisations by name, customer number or registration (VAT) number (organisationSearchQuery).
 
 export const SEARCH_MATCH_KINDS = ['number', 'email', 'phone', 'name'] as const
 export type SearchMatchKind = (typeof SEARCH_MATCH_KINDS)[number]
@@ -191,4 +192,107 @@ export async function searchCustomers(
         ? encodeSearchCursor({ rank: Number(last.rank), similarity: last.similarity, id: last.id })
         : null,
   }
+}
+
+// Organisations (business customers) by name, customer number (B...) or registration/VAT number.
+// Few enough to show on the first page above the people, never paged.
+
+export const ORGANISATION_MATCH_KINDS = ['number', 'registration', 'name'] as const
+export type OrganisationMatchKind = (typeof ORGANISATION_MATCH_KINDS)[number]
+
+export interface OrganisationSearchResult {
+  id: string
+  customerNumber: string
+  name: string
+  legalName: string | null
+  registrationNumber: string | null
+  memberCount: number
+  matchedBy: OrganisationMatchKind
+}
+
+const ORGANISATION_NUMBER = /^B\d{1,18}$/i
+/** A registration or VAT number as typed: letters and digits, with the usual separators. */
+const REGISTRATION_LIKE = /^[A-Za-z]{0,4}[\s./-]?\d[\dA-Za-z\s./-]{3,40}$/
+
+/** Letters and digits only, upper case: "se 556677-8899 01" and "SE556677889901" are one. */
+export function normaliseRegistrationNumber(term: string): string | null {
+  if (!REGISTRATION_LIKE.test(term)) return null
+  const compact = term.replace(/[\s./-]/g, '').toUpperCase()
+  return /^[A-Z0-9]{4,40}$/.test(compact) ? compact : null
+}
+
+/**
+ * The organisation search as one statement; null when the term can match nothing. Names match
+ * by trigram word similarity (`<%`, served by organisations_name_trgm), so "Lind" finds
+ * "Lind & Co Interiors AB" as well as a misspelt "Nordlict".
+ */
+export function organisationSearchQuery(
+  rawTerm: string,
+  options: { limit: number },
+): RawBuilder<OrganisationSearchRow> | null {
+  const term = rawTerm.trim().slice(0, MAX_TERM_LENGTH)
+  if (term === '') return null
+  const parts: RawBuilder<unknown>[] = []
+  if (ORGANISATION_NUMBER.test(term)) {
+    parts.push(sql`select id as organisation_id, 0 as kind, 1::real as similarity
+      from organisations where customer_number = ${term.toUpperCase()}`)
+  }
+  const registration = normaliseRegistrationNumber(term)
+  if (registration) {
+    parts.push(sql`select id as organisation_id, 1 as kind, 1::real as similarity
+      from organisations
+      where upper(regexp_replace(registration_number, '[^A-Za-z0-9]', '', 'g')) = ${registration}`)
+  }
+  if (term.length >= FUZZY_MINIMUM_LENGTH && !ORGANISATION_NUMBER.test(term)) {
+    // The expression must stay identical to the one indexed by organisations_name_trgm.
+    parts.push(sql`select id as organisation_id, 2 as kind,
+        word_similarity(lower(${term}), lower(name)) as similarity
+      from organisations where lower(${term}) <% lower(name)`)
+  }
+  if (parts.length === 0) return null
+  return sql<OrganisationSearchRow>`
+    with matches as (${sql.join(parts, sql` union all `)}),
+    best as (
+      select organisation_id, min(kind) as kind, max(similarity) as similarity
+      from matches
+      group by organisation_id
+    )
+    select o.id, o.customer_number, o.name, o.legal_name, o.registration_number,
+      (array['number', 'registration', 'name'])[best.kind + 1] as matched_by,
+      (select count(*)::int from organisation_members m
+        where m.organisation_id = o.id and m.removed_at is null) as member_count
+    from best
+    join organisations o on o.id = best.organisation_id
+    order by best.kind, best.similarity desc, o.name, o.id
+    limit ${options.limit}`
+}
+
+interface OrganisationSearchRow {
+  id: string
+  customer_number: string
+  name: string
+  legal_name: string | null
+  registration_number: string | null
+  matched_by: OrganisationMatchKind
+  member_count: number
+}
+
+/** Organisations matching the term, best first (at most `limit`). */
+export async function searchOrganisations(
+  db: Kysely<DB>,
+  term: string,
+  options: { limit: number },
+): Promise<OrganisationSearchResult[]> {
+  const query = organisationSearchQuery(term, options)
+  if (!query) return []
+  const { rows } = await query.execute(db)
+  return rows.map((row) => ({
+    id: row.id,
+    customerNumber: row.customer_number,
+    name: row.name,
+    legalName: row.legal_name,
+    registrationNumber: row.registration_number,
+    memberCount: Number(row.member_count),
+    matchedBy: row.matched_by,
+  }))
 }

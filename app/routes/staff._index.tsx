@@ -5,14 +5,16 @@ import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SearchForm } from '#app/components/staff/search-form.tsx'
-import { SearchResults } from '#app/components/staff/search-results.tsx'
+import { OrganisationResults, SearchResults } from '#app/components/staff/search-results.tsx'
 import { EmptyState } from '#app/components/ui/empty-state.tsx'
 import { KeysetPager } from '#app/components/ui/keyset-pager.tsx'
 import { getFixedT } from '#app/i18n/i18next.server.ts'
 import { getDatabase } from '#db/database.ts'
-import { searchCustomers } from '#db/staff-search.ts'
+import { searchCustomers, searchOrganisations } from '#db/staff-search.ts'
 
 const SEARCH_PAGE_SIZE = 20
+// Organisations are few: the best of them above the first page of people, never paged.
+const ORGANISATIONS_SHOWN = 10
 
 // A search is a link anyone can edit: anything odd means "no term" or "first page", never an error.
 const SearchQuerySchema = z.object({
@@ -27,13 +29,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q: params.get('q') ?? '',
     after: params.get('after') ?? undefined,
   })
-  const page =
+  const db = await getDatabase()
+  const [page, organisations] =
     query.q === ''
-      ? { items: [], nextCursor: null }
-      : await searchCustomers(await getDatabase(), query.q, {
-          after: query.after,
-          limit: SEARCH_PAGE_SIZE,
-        })
+      ? [{ items: [], nextCursor: null }, []]
+      : await Promise.all([
+          searchCustomers(db, query.q, { after: query.after, limit: SEARCH_PAGE_SIZE }),
+          query.after ? [] : searchOrganisations(db, query.q, { limit: ORGANISATIONS_SHOWN }),
+        ])
   const [t, tCommon] = await Promise.all([
     getFixedT(request, 'staff'),
     getFixedT(request, 'common'),
@@ -43,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       title: tCommon('app.pageTitle', { page: t('search.title') }),
       q: query.q,
       results: page.items,
+      organisations,
       nextCursor: page.nextCursor,
     },
     { headers },
@@ -52,7 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? [{ title: data.title }] : [])
 
 export default function StaffSearchRoute() {
-  const { q, results, nextCursor } = useLoaderData<typeof loader>()
+  const { q, results, organisations, nextCursor } = useLoaderData<typeof loader>()
   const { t } = useTranslation('staff')
   return (
     <section className="space-y-6">
@@ -61,11 +65,12 @@ export default function StaffSearchRoute() {
         <p className="text-slate-700">{t('search.intro')}</p>
       </header>
       <SearchForm q={q} />
-      {q === '' ? null : results.length === 0 ? (
+      {q === '' ? null : results.length === 0 && organisations.length === 0 ? (
         <EmptyState title={t('search.empty', { q })}>{t('search.emptyHint')}</EmptyState>
       ) : (
-        <div aria-label={t('search.resultsLabel')} role="region">
-          <SearchResults results={results} />
+        <div aria-label={t('search.resultsLabel')} role="region" className="space-y-4">
+          {organisations.length > 0 ? <OrganisationResults results={organisations} /> : null}
+          {results.length > 0 ? <SearchResults results={results} /> : null}
           <KeysetPager
             nextCursor={nextCursor}
             label={t('search.pagerLabel')}

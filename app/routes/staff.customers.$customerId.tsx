@@ -10,6 +10,7 @@ import {
   Customer360Deliveries,
   Customer360History,
   Customer360Lists,
+  Customer360Organisations,
   Customer360Profile,
   Customer360Waiting,
 } from '#app/components/staff/customer-360.tsx'
@@ -24,6 +25,7 @@ import { isUuid } from '#db/ids.ts'
 import { listCustomerDeliveries } from '#db/notifications.ts'
 import { listCustomerOrders } from '#db/orders.ts'
 import { recordRecordView } from '#db/record-access.ts'
+import { listCustomerOrganisations } from '#db/staff-organisations.ts'
 import {
   listCustomerRequests,
   listOpenRequests,
@@ -58,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     openTickets,
     deliveries,
     history,
+    organisations,
     t,
     tCommon,
   ] = await Promise.all([
@@ -71,6 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listOpenTickets(db, customerId),
     listCustomerDeliveries(db, customerId, { limit: DELIVERIES_PAGE_SIZE }),
     listCustomerHistory(db, customerId, { limit: HISTORY_PAGE_SIZE }),
+    listCustomerOrganisations(db, customerId),
     getFixedT(request, 'staff'),
     getFixedT(request, 'common'),
   ])
@@ -103,6 +107,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tickets: tickets.items,
       deliveries: deliveries.items,
       history: history.items,
+      organisations,
     },
     { headers },
   )
@@ -134,6 +139,7 @@ export default function Customer360Route() {
       <MergedNotice survivor={loaded.mergedInto} />
       <Customer360Waiting requests={loaded.waiting.requests} tickets={loaded.waiting.tickets} />
       <Customer360Profile profile={profile} />
+      <Customer360Organisations organisations={loaded.organisations} />
       <Customer360Lists
         orders={loaded.orders}
         requests={loaded.requests}

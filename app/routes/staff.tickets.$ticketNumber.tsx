@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireStaff } from '#app/auth/guards.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
   buttonClass,
   ErrorList,
@@ -39,6 +40,7 @@ import {
 import { type WorkspaceFeedback } from '#app/components/staff/ticket-forms.tsx'
 import { type LinkChoice, TicketLinkForm } from '#app/components/staff/ticket-link-form.tsx'
 import { statusTone, useDuration } from '#app/components/staff/ticket-queue.tsx'
+import { TicketOrganisationLine } from '#app/components/staff/ticket-organisation.tsx'
 import { TicketThread } from '#app/components/staff/ticket-thread.tsx'
 import { StatusBadge } from '#app/components/ui/status-badge.tsx'
 import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
@@ -66,6 +68,7 @@ import {
   type OrderStatus,
 } from '#db/orders.ts'
 import { recordRecordView } from '#db/record-access.ts'
+import { getTicketOrganisation } from '#db/staff-organisations.ts'
 import {
   ALLOWED_TRANSITIONS,
   listCustomerRequests,
@@ -139,6 +142,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     recentRequests,
     deliveries,
     link,
+    organisation,
     canned,
     chosen,
     locale,
@@ -153,6 +157,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listCustomerRequests(db, customerId, { limit: LINK_CHOICES }),
     listCustomerDeliveries(db, customerId, { limit: DELIVERIES_SHOWN }),
     getTicketLinkState(db, thread.ticket.id),
+    getTicketOrganisation(db, thread.ticket.id),
     listCannedReplies(db, {}),
     cannedId ? getCannedReply(db, cannedId) : null,
     getRequestLocale(request),
@@ -273,6 +278,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         : null,
       breached: thread.breached,
       panel,
+      organisation,
       link: {
         version: link.version,
         orderNumber: link.orderNumber,
@@ -712,8 +718,18 @@ function isWorkspaceSaved(value: string | null): value is (typeof workspaceSaved
 }
 
 export default function StaffTicketView() {
-  const { ticket, messages, staff, dueKind, dueInMinutes, breached, panel, link, canned } =
-    useLoaderData<typeof loader>()
+  const {
+    ticket,
+    messages,
+    staff,
+    dueKind,
+    dueInMinutes,
+    breached,
+    panel,
+    organisation,
+    link,
+    canned,
+  } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('staff')
@@ -751,6 +767,7 @@ export default function StaffTicketView() {
           {t('ticket.title', { number: ticket.ticketNumber })}: {ticket.subject}
         </h1>
         <p>{t('ticket.customer', { name: ticket.customerName, number: ticket.customerNumber })}</p>
+        <TicketOrganisationLine data={organisation} />
         <p className="flex flex-wrap gap-3">
           <StatusBadge tone={statusTone[ticket.status]}>
             {t(`ticket.statuses.${ticket.status}`)}
@@ -817,7 +834,11 @@ export default function StaffTicketView() {
               method="post"
               className="space-y-2"
             >
-              <FormAlert errors={formErrorsFor('reply')} />
+              <ErrorSummary
+                errors={{ 'reply-body': errorsFor('reply', 'body') }}
+                formErrorId="reply-form-error"
+              />
+              <FormAlert id="reply-form-error" errors={formErrorsFor('reply')} />
               <input type="hidden" name="intent" value="reply" />
               <label htmlFor="reply-body" className={labelClass}>
                 {t('ticket.reply.body')}
@@ -857,7 +878,11 @@ export default function StaffTicketView() {
             className="space-y-2 rounded border-2 border-dashed border-amber-500 bg-amber-50 p-3"
           >
             <h3 className="font-semibold">{t('ticket.note.heading')}</h3>
-            <FormAlert errors={formErrorsFor('note')} />
+            <ErrorSummary
+              errors={{ 'note-body': errorsFor('note', 'body') }}
+              formErrorId="note-form-error"
+            />
+            <FormAlert id="note-form-error" errors={formErrorsFor('note')} />
             <input type="hidden" name="intent" value="note" />
             <label htmlFor="note-body" className={labelClass}>
               {t('ticket.note.body')}
@@ -891,7 +916,11 @@ export default function StaffTicketView() {
 
           <Form key={`assign-${version}`} method="post" className="space-y-2 rounded border p-3">
             <h3 className="font-semibold">{t('ticket.assign.heading')}</h3>
-            <FormAlert errors={formErrorsFor('assign')} />
+            <ErrorSummary
+              errors={{ 'assign-to': errorsFor('assign', 'assignee') }}
+              formErrorId="assign-form-error"
+            />
+            <FormAlert id="assign-form-error" errors={formErrorsFor('assign')} />
             <input type="hidden" name="intent" value="assign" />
             <input type="hidden" name="version" value={version} />
             <label htmlFor="assign-to" className={labelClass}>
@@ -925,7 +954,11 @@ export default function StaffTicketView() {
 
           <Form key={`priority-${version}`} method="post" className="space-y-2 rounded border p-3">
             <h3 className="font-semibold">{t('ticket.setPriority.heading')}</h3>
-            <FormAlert errors={formErrorsFor('priority')} />
+            <ErrorSummary
+              errors={{ priority: errorsFor('priority', 'priority') }}
+              formErrorId="priority-form-error"
+            />
+            <FormAlert id="priority-form-error" errors={formErrorsFor('priority')} />
             <input type="hidden" name="intent" value="priority" />
             <input type="hidden" name="version" value={version} />
             <label htmlFor="priority" className={labelClass}>

@@ -32,49 +32,57 @@ const historyChannelOf: Record<Source, HistoryChannel> = {
  * from the ledger afterwards (see insertDemoRows), so it cannot disagree with it.
  */
 export function buildConsent(ctx: DemoContext, wordings: Map<string, string>): void {
-  for (const [key, customer] of ctx.customers) {
-    const events = key === ANNA_BERG ? annasDecisions(ctx, customer) : decisionsFor(ctx, customer)
-    events.sort((a, b) => a.at.getTime() - b.at.getTime())
-    const previous = new Map<string, Decision>()
-    for (const event of events) {
-      const actor = actorFor(ctx, customer, event.source)
-      const language = customer.person.language
-      const subject = `${event.channel}:${event.topic}`
-      ctx.rows.consent_ledger.push({
-        customer_id: customer.id,
-        channel: event.channel,
-        topic: event.topic,
-        decision: event.decision,
-        // The old system kept the yes, not the sentence it was given to.
-        wording_id:
-          event.source === 'import' ? null : (wordings.get(`${event.topic}:${language}`) ?? null),
-        language,
-        source: event.source,
-        actor_kind: actor.kind,
-        actor_id: actor.id ?? null,
-        recorded_at: event.at,
-      })
-      const before = previous.get(subject)
-      ctx.history(
-        {
-          customerId: customer.id,
-          entityType: 'consent',
-          entityId: subject,
-          action: event.decision,
-          actor,
-          channel: historyChannelOf[event.source],
-          before: before ? { decision: before } : null,
-          after: {
-            channel: event.channel,
-            topic: event.topic,
-            decision: event.decision,
-            source: event.source,
-          },
+  for (const [key, customer] of ctx.customers) buildConsentOf(ctx, key, customer, wordings)
+}
+
+/** One customer's consent decisions (the organisations' people get theirs the same way). */
+export function buildConsentOf(
+  ctx: DemoContext,
+  key: string,
+  customer: DemoCustomer,
+  wordings: Map<string, string>,
+): void {
+  const events = key === ANNA_BERG ? annasDecisions(ctx, customer) : decisionsFor(ctx, customer)
+  events.sort((a, b) => a.at.getTime() - b.at.getTime())
+  const previous = new Map<string, Decision>()
+  for (const event of events) {
+    const actor = actorFor(ctx, customer, event.source)
+    const language = customer.person.language
+    const subject = `${event.channel}:${event.topic}`
+    ctx.rows.consent_ledger.push({
+      customer_id: customer.id,
+      channel: event.channel,
+      topic: event.topic,
+      decision: event.decision,
+      // The old system kept the yes, not the sentence it was given to.
+      wording_id:
+        event.source === 'import' ? null : (wordings.get(`${event.topic}:${language}`) ?? null),
+      language,
+      source: event.source,
+      actor_kind: actor.kind,
+      actor_id: actor.id ?? null,
+      recorded_at: event.at,
+    })
+    const before = previous.get(subject)
+    ctx.history(
+      {
+        customerId: customer.id,
+        entityType: 'consent',
+        entityId: subject,
+        action: event.decision,
+        actor,
+        channel: historyChannelOf[event.source],
+        before: before ? { decision: before } : null,
+        after: {
+          channel: event.channel,
+          topic: event.topic,
+          decision: event.decision,
+          source: event.source,
         },
-        event.at,
-      )
-      previous.set(subject, event.decision)
-    }
+      },
+      event.at,
+    )
+    previous.set(subject, event.decision)
   }
 }
 

@@ -30,7 +30,8 @@ export function buildCustomers(
   })
 }
 
-function buildCustomer(
+/** One demo person as a customer record; exported for the organisations' people. */
+export function buildCustomer(
   ctx: DemoContext,
   person: DemoPerson,
   customerNumber: string,

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { Actor } from '../history.ts'
-import type { Shipments } from '../schema.ts'
+import type { ItemVisibility } from '../item-visibility.ts'
+import type { JsonValue, Shipments } from '../schema.ts'
 import { type DemoContext, type DemoCustomer, DemoClock } from './demo-context.ts'
 import { ANNA_BERG, type DemoLanguage, LUCAS_MEYER } from './demo-people.ts'
 import {
@@ -19,7 +20,7 @@ const statusWeights = (Object.entries(ORDER_STATUS_WEIGHTS) as [OrderStatus, num
 
 type ShipmentStatus = Selectable<Shipments>['status']
 
-interface OrderScript {
+export interface OrderScript {
   /** How request and ticket scripts refer to this order. */
   ref: string
   customer: string
@@ -27,6 +28,10 @@ interface OrderScript {
   daysAgo: number
   items: [sku: string, quantity: number][]
   shipment?: ShipmentStatus
+  /** Placed for a company: the organisation it belongs to, and who sees it there. */
+  organisation?: { id: string; visibility: ItemVisibility }
+  /** Where it goes and is invoiced, when not the customer's home (a company's office). */
+  address?: { [key: string]: JsonValue }
 }
 
 // Orders the request and ticket scripts talk about; everyone else gets random ones.
@@ -219,7 +224,7 @@ export function buildOrders(ctx: DemoContext): Map<string, DemoOrder> {
   return orders
 }
 
-function buildOrder(
+export function buildOrder(
   ctx: DemoContext,
   script: Omit<OrderScript, 'ref' | 'customer'> & { customer: DemoCustomer },
 ): DemoOrder {
@@ -294,12 +299,14 @@ function buildOrder(
     shipping_minor: shipping,
     tax_minor: tax,
     total_minor: subtotal + shipping + tax,
-    shipping_address: JSON.stringify(customer.homeAddress),
-    billing_address: JSON.stringify(customer.homeAddress),
+    shipping_address: JSON.stringify(script.address ?? customer.homeAddress),
+    billing_address: JSON.stringify(script.address ?? customer.homeAddress),
     promised_delivery_on: status === 'cancelled' ? null : DemoClock.dateAfter(placedAt, 5),
     placed_at: placedAt,
     updated_at: lastChange,
     version: path.length,
+    organisation_id: script.organisation?.id ?? null,
+    visibility: script.organisation?.visibility ?? 'private',
   })
 
   const packedAt = reached.get('packed')

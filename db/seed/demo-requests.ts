@@ -1,4 +1,5 @@
 import type { Actor } from '../history.ts'
+import type { ItemVisibility } from '../item-visibility.ts'
 import type { JsonValue } from '../schema.ts'
 import { type DemoContext, DemoClock } from './demo-context.ts'
 import type { DemoOrder } from './demo-orders.ts'
@@ -16,7 +17,7 @@ interface RequestStep {
   internal?: true
 }
 
-interface RequestScript {
+export interface RequestScript {
   customer: string
   kind: RequestKind
   subject: string
@@ -25,6 +26,8 @@ interface RequestScript {
   daysAgo: number
   hour: number
   steps: RequestStep[]
+  /** Made for a company: the organisation, who sees it there, and the colleagues named. */
+  organisation?: { id: string; visibility: ItemVisibility; sharedWith?: string[] }
 }
 
 const CLOSED: RequestStatus[] = ['rejected', 'completed', 'cancelled']
@@ -287,68 +290,86 @@ const SCRIPTS: RequestScript[] = [
 
 /** Requests with their status timelines, public notes to the customer and internal ones. */
 export function buildRequests(ctx: DemoContext, orders: Map<string, DemoOrder>): void {
-  for (const script of SCRIPTS) {
-    const customer = ctx.customer(script.customer)
-    const order = script.order ? orders.get(script.order) : undefined
-    if (script.order && !order) throw new Error(`Unknown demo order ${script.order}`)
-    const id = ctx.id()
-    const createdAt = ctx.clock.daysAgo(script.daysAgo, script.hour)
-    const actorOf = (by: By): Actor =>
-      by === 'customer' ? { kind: 'customer', id: customer.accountId } : ctx.staffActor(by)
+  for (const script of SCRIPTS) buildRequest(ctx, script, orders)
+}
 
-    let status: RequestStatus = 'submitted'
-    let updatedAt = createdAt
-    let closedAt: Date | null = null
-    let version = 1
-    const events: { from: RequestStatus | null; step: RequestStep }[] = [
-      { from: null, step: { to: 'submitted', by: 'customer', afterHours: 0 } },
-    ]
-    for (const step of script.steps) {
-      events.push({ from: status, step })
-      if (step.internal) continue
-      const at = DemoClock.plusHours(createdAt, step.afterHours)
-      if (step.to !== status) version++
-      status = step.to
-      updatedAt = at
-      if (CLOSED.includes(step.to)) closedAt = at
-    }
-    ctx.rows.requests.push({
-      id,
-      customer_id: customer.id,
-      kind: script.kind,
-      status,
-      subject: script.subject,
-      details: JSON.stringify(script.details),
-      order_id: order?.id ?? null,
-      created_at: createdAt,
-      updated_at: updatedAt,
-      closed_at: closedAt,
-      version,
-    })
-    for (const { from, step } of events) {
-      const actor = actorOf(step.by)
-      ctx.rows.request_events.push({
-        request_id: id,
-        from_status: from,
-        to_status: step.to,
-        note: step.note ?? null,
-        visibility: step.internal ? 'internal' : 'public',
-        actor_kind: actor.kind,
-        actor_id: actor.id ?? null,
-        occurred_at: DemoClock.plusHours(createdAt, step.afterHours),
-      })
-    }
-    ctx.history(
-      {
-        customerId: customer.id,
-        entityType: 'request',
-        entityId: id,
-        action: 'created',
-        actor: actorOf('customer'),
-        channel: 'portal',
-        after: { kind: script.kind, subject: script.subject },
-      },
-      createdAt,
-    )
+/** One request from its script (the organisations' requests are built the same way). */
+export function buildRequest(
+  ctx: DemoContext,
+  script: RequestScript,
+  orders: Map<string, DemoOrder>,
+): void {
+  const customer = ctx.customer(script.customer)
+  const order = script.order ? orders.get(script.order) : undefined
+  if (script.order && !order) throw new Error(`Unknown demo order ${script.order}`)
+  const id = ctx.id()
+  const createdAt = ctx.clock.daysAgo(script.daysAgo, script.hour)
+  const actorOf = (by: By): Actor =>
+    by === 'customer' ? { kind: 'customer', id: customer.accountId } : ctx.staffActor(by)
+
+  let status: RequestStatus = 'submitted'
+  let updatedAt = createdAt
+  let closedAt: Date | null = null
+  let version = 1
+  const events: { from: RequestStatus | null; step: RequestStep }[] = [
+    { from: null, step: { to: 'submitted', by: 'customer', afterHours: 0 } },
+  ]
+  for (const step of script.steps) {
+    events.push({ from: status, step })
+    if (step.internal) continue
+    const at = DemoClock.plusHours(createdAt, step.afterHours)
+    if (step.to !== status) version++
+    status = step.to
+    updatedAt = at
+    if (CLOSED.includes(step.to)) closedAt = at
   }
+  ctx.rows.requests.push({
+    id,
+    customer_id: customer.id,
+    kind: script.kind,
+    status,
+    subject: script.subject,
+    details: JSON.stringify(script.details),
+    order_id: order?.id ?? null,
+    created_at: createdAt,
+    updated_at: updatedAt,
+    closed_at: closedAt,
+    version,
+    organisation_id: script.organisation?.id ?? null,
+    visibility: script.organisation?.visibility ?? 'private',
+  })
+  for (const colleague of script.organisation?.sharedWith ?? []) {
+    ctx.rows.item_shares.push({
+      item_kind: 'request',
+      item_id: id,
+      customer_id: ctx.customer(colleague).id,
+      added_by: customer.accountId,
+      added_at: createdAt,
+    })
+  }
+  for (const { from, step } of events) {
+    const actor = actorOf(step.by)
+    ctx.rows.request_events.push({
+      request_id: id,
+      from_status: from,
+      to_status: step.to,
+      note: step.note ?? null,
+      visibility: step.internal ? 'internal' : 'public',
+      actor_kind: actor.kind,
+      actor_id: actor.id ?? null,
+      occurred_at: DemoClock.plusHours(createdAt, step.afterHours),
+    })
+  }
+  ctx.history(
+    {
+      customerId: customer.id,
+      entityType: 'request',
+      entityId: id,
+      action: 'created',
+      actor: actorOf('customer'),
+      channel: 'portal',
+      after: { kind: script.kind, subject: script.subject },
+    },
+    createdAt,
+  )
 }

@@ -4,6 +4,7 @@ import { buildConsent } from './demo-consent.ts'
 import { DemoContext, type DemoRows } from './demo-context.ts'
 import { buildCustomers } from './demo-customers.ts'
 import { buildOrders } from './demo-orders.ts'
+import { buildOrganisations, ORGANISATION_PEOPLE } from './demo-organisations.ts'
 import { DEMO_PEOPLE } from './demo-people.ts'
 import { buildRequests } from './demo-requests.ts'
 import {
@@ -23,7 +24,7 @@ export async function writeDemo(
   trx: Kysely<DB>,
   options: { now: Date; passwordHash: string },
 ): Promise<SeedSummary> {
-  const customerNumbers = await reserveCustomerNumbers(trx, DEMO_PEOPLE.length)
+  const customerNumbers = await reserveCustomerNumbers(trx, DEMO_CUSTOMER_COUNT)
   const rows = buildDemoRows({ ...options, customerNumbers })
   await insertDemoRows(trx, rows)
   return {
@@ -32,12 +33,20 @@ export async function writeDemo(
     orders: rows.orders.length,
     requests: rows.requests.length,
     tickets: rows.tickets.length,
+    organisations: rows.organisations.length,
     consentDecisions: rows.consent_ledger.length,
     historyRows: rows.record_history.length,
   }
 }
 
-/** Pure and deterministic for a given day: the same rows on every run. */
+/** Every demo customer: the personal ones, then the organisations' people. */
+export const DEMO_CUSTOMER_COUNT = DEMO_PEOPLE.length + ORGANISATION_PEOPLE.length
+
+/**
+ * Pure and deterministic for a given day: the same rows on every run. `customerNumbers` holds
+ * DEMO_CUSTOMER_COUNT numbers: the personal customers take the first ones in order of joining,
+ * the organisations' people the rest.
+ */
 export function buildDemoRows(options: {
   now: Date
   passwordHash: string
@@ -47,15 +56,23 @@ export function buildDemoRows(options: {
   buildStaff(ctx, options.passwordHash)
   buildServiceTargets(ctx)
   const wordings = buildConsentWordings(ctx)
-  buildCustomers(ctx, options.passwordHash, options.customerNumbers)
+  buildCustomers(ctx, options.passwordHash, options.customerNumbers.slice(0, DEMO_PEOPLE.length))
   buildConsent(ctx, wordings)
   const orders = buildOrders(ctx)
   buildRequests(ctx, orders)
   buildTickets(ctx, orders)
   buildCannedReplies(ctx)
+  // Last, so the random draws of everything above stay as they were before organisations.
+  buildOrganisations(ctx, {
+    passwordHash: options.passwordHash,
+    customerNumbers: options.customerNumbers.slice(DEMO_PEOPLE.length),
+    wordings,
+    orders,
+  })
 
   // Numbers and identity ids follow time, as they would have if the rows had been written live.
   const rows = ctx.rows
+  byTime(rows.organisations, (row) => row.created_at)
   byTime(rows.orders, (row) => row.placed_at)
   byTime(rows.requests, (row) => row.created_at)
   byTime(rows.tickets, (row) => row.created_at)
@@ -64,6 +81,7 @@ export function buildDemoRows(options: {
   byTime(rows.ticket_events, (row) => row.occurred_at)
   byTime(rows.consent_ledger, (row) => row.recorded_at)
   byTime(rows.record_history, (row) => row.occurred_at)
+  byTime(rows.organisation_history, (row) => row.occurred_at)
   return rows
 }
 
@@ -86,6 +104,8 @@ async function insertDemoRows(trx: Kysely<DB>, rows: DemoRows): Promise<void> {
   await insertAll(trx, 'customer_emails', rows.customer_emails)
   await insertAll(trx, 'customer_phones', rows.customer_phones)
   await insertAll(trx, 'customer_addresses', rows.customer_addresses)
+  await insertAll(trx, 'organisations', rows.organisations)
+  await insertAll(trx, 'organisation_addresses', rows.organisation_addresses)
   await insertAll(trx, 'accounts', rows.accounts)
   await insertAll(trx, 'staff_members', rows.staff_members)
   await insertAll(trx, 'service_targets', rows.service_targets)
@@ -94,6 +114,8 @@ async function insertDemoRows(trx: Kysely<DB>, rows: DemoRows): Promise<void> {
   await insertAll(trx, 'consent_ledger', rows.consent_ledger)
   await deriveConsentCurrent(trx, rows.customers.map((row) => row.id).filter(isString))
   await insertAll(trx, 'communication_preferences', rows.communication_preferences)
+  await insertAll(trx, 'organisation_members', rows.organisation_members)
+  await insertAll(trx, 'organisation_history', rows.organisation_history)
   await insertAll(trx, 'orders', rows.orders)
   await insertAll(trx, 'order_lines', rows.order_lines)
   await insertAll(trx, 'shipments', rows.shipments)
@@ -103,6 +125,7 @@ async function insertDemoRows(trx: Kysely<DB>, rows: DemoRows): Promise<void> {
   await insertAll(trx, 'tickets', rows.tickets)
   await insertAll(trx, 'ticket_messages', rows.ticket_messages)
   await insertAll(trx, 'ticket_events', rows.ticket_events)
+  await insertAll(trx, 'item_shares', rows.item_shares)
   await insertAll(trx, 'record_history', rows.record_history)
 }
 

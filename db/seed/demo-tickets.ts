@@ -1,4 +1,5 @@
 import type { Actor } from '../history.ts'
+import type { ItemVisibility } from '../item-visibility.ts'
 import { type DemoContext, DemoClock } from './demo-context.ts'
 import type { DemoOrder } from './demo-orders.ts'
 import { ANNA_BERG, LUCAS_MEYER } from './demo-people.ts'
@@ -6,7 +7,7 @@ import type { TicketCategory, TicketPriority, TicketStatus } from './values.ts'
 
 type Author = 'customer' | 'agent' | 'supervisor' | 'system'
 
-interface TicketScript {
+export interface TicketScript {
   customer: string
   subject: string
   category: TicketCategory
@@ -17,9 +18,15 @@ interface TicketScript {
   daysAgo: number
   hour: number
   assignee?: 'agent' | 'supervisor'
-  messages: { from: Author; afterHours: number; body: string; internal?: true }[]
+  /**
+   * `author` names the colleague (a demo customer key) who wrote a customer message on an
+   * organisation's ticket; without it the message is the opener's.
+   */
+  messages: { from: Author; afterHours: number; body: string; internal?: true; author?: string }[]
   changes: { to: TicketStatus; by: Author; afterHours: number }[]
   rating?: { stars: number; comment?: string; afterHours: number }
+  /** Opened for a company: the organisation, who sees it there, and the colleagues named. */
+  organisation?: { id: string; visibility: ItemVisibility; sharedWith?: string[] }
 }
 
 /** Triage (assignment, priority) happens this long after a ticket comes in. */
@@ -355,119 +362,139 @@ const SCRIPTS: TicketScript[] = [
 
 /** Tickets with their conversations, internal notes and event trails. */
 export function buildTickets(ctx: DemoContext, orders: Map<string, DemoOrder>): void {
-  for (const script of SCRIPTS) {
-    const customer = ctx.customer(script.customer)
-    const order = script.order ? orders.get(script.order) : undefined
-    if (script.order && !order) throw new Error(`Unknown demo order ${script.order}`)
-    const id = ctx.id()
-    const createdAt = ctx.clock.daysAgo(script.daysAgo, script.hour)
-    const at = (hours: number) => DemoClock.plusHours(createdAt, hours)
-    const actorOf = (by: Author): Actor =>
-      by === 'customer'
-        ? { kind: 'customer', id: customer.accountId }
-        : by === 'system'
-          ? { kind: 'system' }
-          : ctx.staffActor(by)
-    const times: Date[] = [createdAt]
-    const event = (
-      kind: 'created' | 'status_changed' | 'priority_changed' | 'assigned' | 'linked' | 'rated',
-      by: Author,
-      hours: number,
-      from: string | null,
-      to: string | null,
-    ) => {
-      const actor = actorOf(by)
-      times.push(at(hours))
-      ctx.rows.ticket_events.push({
-        ticket_id: id,
-        kind,
-        from_value: from,
-        to_value: to,
-        actor_kind: actor.kind,
-        actor_id: actor.id ?? null,
-        occurred_at: at(hours),
-      })
-    }
+  for (const script of SCRIPTS) buildTicket(ctx, script, orders)
+}
 
-    event('created', 'customer', 0, null, 'open')
-    if (order) event('linked', 'customer', 0, null, order.id)
-    let version = 1
-    if (script.assignee) {
-      event('assigned', 'supervisor', TRIAGE_AFTER_HOURS, null, ctx.staff[script.assignee])
-      version++
-    }
-    if (script.openedAs) {
-      event('priority_changed', 'supervisor', TRIAGE_AFTER_HOURS, script.openedAs, script.priority)
-      version++
-    }
-    let status: TicketStatus = 'open'
-    let resolvedAt: Date | null = null
-    let closedAt: Date | null = null
-    for (const change of script.changes) {
-      event('status_changed', change.by, change.afterHours, status, change.to)
-      version++
-      status = change.to
-      if (change.to === 'resolved') resolvedAt = at(change.afterHours)
-      if (change.to === 'closed') closedAt = at(change.afterHours)
-    }
-    if (script.rating) {
-      event('rated', 'customer', script.rating.afterHours, null, String(script.rating.stars))
-      version++
-    }
-
-    for (const message of script.messages) {
-      const author = actorOf(message.from)
-      times.push(at(message.afterHours))
-      ctx.rows.ticket_messages.push({
-        id: ctx.id(),
-        ticket_id: id,
-        author_kind:
-          author.kind === 'customer' ? 'customer' : author.kind === 'staff' ? 'staff' : 'system',
-        author_account_id: author.id ?? null,
-        visibility: message.internal ? 'internal' : 'public',
-        body: message.body,
-        created_at: at(message.afterHours),
-      })
-    }
-    const staffReplies = script.messages.filter(
-      (message) => (message.from === 'agent' || message.from === 'supervisor') && !message.internal,
-    )
-    const customerMessages = script.messages.filter((message) => message.from === 'customer')
-    const lastCustomerMessage = customerMessages[customerMessages.length - 1]
-    const firstReply = staffReplies[0]
-    const settled = status === 'resolved' || status === 'closed'
-
-    ctx.rows.tickets.push({
-      id,
-      customer_id: customer.id,
-      subject: script.subject,
-      category: script.category,
-      status,
-      priority: script.priority,
-      assignee_id: script.assignee ? ctx.staff[script.assignee] : null,
-      order_id: order?.id ?? null,
-      created_at: createdAt,
-      updated_at: new Date(Math.max(...times.map((time) => time.getTime()))),
-      last_customer_message_at: lastCustomerMessage ? at(lastCustomerMessage.afterHours) : null,
-      first_response_at: firstReply ? at(firstReply.afterHours) : null,
-      resolved_at: resolvedAt,
-      closed_at: closedAt,
-      resolved_in_one_interaction: settled ? staffReplies.length === 1 : null,
-      rating: script.rating?.stars ?? null,
-      rating_comment: script.rating?.comment ?? null,
-      version,
+/** One ticket from its script (the organisations' tickets are built the same way). */
+export function buildTicket(
+  ctx: DemoContext,
+  script: TicketScript,
+  orders: Map<string, DemoOrder>,
+): void {
+  const customer = ctx.customer(script.customer)
+  const order = script.order ? orders.get(script.order) : undefined
+  if (script.order && !order) throw new Error(`Unknown demo order ${script.order}`)
+  const id = ctx.id()
+  const createdAt = ctx.clock.daysAgo(script.daysAgo, script.hour)
+  const at = (hours: number) => DemoClock.plusHours(createdAt, hours)
+  const actorOf = (by: Author): Actor =>
+    by === 'customer'
+      ? { kind: 'customer', id: customer.accountId }
+      : by === 'system'
+        ? { kind: 'system' }
+        : ctx.staffActor(by)
+  const times: Date[] = [createdAt]
+  const event = (
+    kind: 'created' | 'status_changed' | 'priority_changed' | 'assigned' | 'linked' | 'rated',
+    by: Author,
+    hours: number,
+    from: string | null,
+    to: string | null,
+  ) => {
+    const actor = actorOf(by)
+    times.push(at(hours))
+    ctx.rows.ticket_events.push({
+      ticket_id: id,
+      kind,
+      from_value: from,
+      to_value: to,
+      actor_kind: actor.kind,
+      actor_id: actor.id ?? null,
+      occurred_at: at(hours),
     })
-    ctx.history(
-      {
-        customerId: customer.id,
-        entityType: 'ticket',
-        entityId: id,
-        action: 'opened',
-        actor: actorOf('customer'),
-        channel: 'portal',
-        after: { subject: script.subject, category: script.category },
-      },
-      createdAt,
-    )
   }
+
+  event('created', 'customer', 0, null, 'open')
+  if (order) event('linked', 'customer', 0, null, order.id)
+  let version = 1
+  if (script.assignee) {
+    event('assigned', 'supervisor', TRIAGE_AFTER_HOURS, null, ctx.staff[script.assignee])
+    version++
+  }
+  if (script.openedAs) {
+    event('priority_changed', 'supervisor', TRIAGE_AFTER_HOURS, script.openedAs, script.priority)
+    version++
+  }
+  let status: TicketStatus = 'open'
+  let resolvedAt: Date | null = null
+  let closedAt: Date | null = null
+  for (const change of script.changes) {
+    event('status_changed', change.by, change.afterHours, status, change.to)
+    version++
+    status = change.to
+    if (change.to === 'resolved') resolvedAt = at(change.afterHours)
+    if (change.to === 'closed') closedAt = at(change.afterHours)
+  }
+  if (script.rating) {
+    event('rated', 'customer', script.rating.afterHours, null, String(script.rating.stars))
+    version++
+  }
+
+  for (const message of script.messages) {
+    const author = message.author
+      ? { kind: 'customer' as const, id: ctx.customer(message.author).accountId }
+      : actorOf(message.from)
+    times.push(at(message.afterHours))
+    ctx.rows.ticket_messages.push({
+      id: ctx.id(),
+      ticket_id: id,
+      author_kind:
+        author.kind === 'customer' ? 'customer' : author.kind === 'staff' ? 'staff' : 'system',
+      author_account_id: author.id ?? null,
+      visibility: message.internal ? 'internal' : 'public',
+      body: message.body,
+      created_at: at(message.afterHours),
+    })
+  }
+  const staffReplies = script.messages.filter(
+    (message) => (message.from === 'agent' || message.from === 'supervisor') && !message.internal,
+  )
+  const customerMessages = script.messages.filter((message) => message.from === 'customer')
+  const lastCustomerMessage = customerMessages[customerMessages.length - 1]
+  const firstReply = staffReplies[0]
+  const settled = status === 'resolved' || status === 'closed'
+
+  ctx.rows.tickets.push({
+    id,
+    customer_id: customer.id,
+    subject: script.subject,
+    category: script.category,
+    status,
+    priority: script.priority,
+    assignee_id: script.assignee ? ctx.staff[script.assignee] : null,
+    order_id: order?.id ?? null,
+    created_at: createdAt,
+    updated_at: new Date(Math.max(...times.map((time) => time.getTime()))),
+    last_customer_message_at: lastCustomerMessage ? at(lastCustomerMessage.afterHours) : null,
+    first_response_at: firstReply ? at(firstReply.afterHours) : null,
+    resolved_at: resolvedAt,
+    closed_at: closedAt,
+    resolved_in_one_interaction: settled ? staffReplies.length === 1 : null,
+    rating: script.rating?.stars ?? null,
+    rating_comment: script.rating?.comment ?? null,
+    version,
+    organisation_id: script.organisation?.id ?? null,
+    visibility: script.organisation?.visibility ?? 'private',
+  })
+  for (const colleague of script.organisation?.sharedWith ?? []) {
+    ctx.rows.item_shares.push({
+      item_kind: 'ticket',
+      item_id: id,
+      customer_id: ctx.customer(colleague).id,
+      added_by: customer.accountId,
+      added_at: createdAt,
+    })
+  }
+  ctx.history(
+    {
+      customerId: customer.id,
+      entityType: 'ticket',
+      entityId: id,
+      action: 'opened',
+      actor: actorOf('customer'),
+      channel: 'portal',
+      after: { subject: script.subject, category: script.category },
+    },
+    createdAt,
+  )
 }

@@ -7,6 +7,7 @@ import { describeSummary, type SeedSummary } from './summary.ts'
 
 export {
   DEMO_CUSTOMER_LOGINS,
+  DEMO_ORGANISATIONS,
   DEMO_PASSWORD,
   DEMO_STAFF_LOGINS,
   DEMO_STAFF_TOTP_SECRET,

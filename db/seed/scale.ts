@@ -65,6 +65,7 @@ export async function seedScale(
     orders: 0,
     requests: 0,
     tickets: 0,
+    organisations: 0,
     consentDecisions: 0,
     historyRows: 0,
   }

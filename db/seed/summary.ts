@@ -5,6 +5,7 @@ export interface SeedSummary {
   orders: number
   requests: number
   tickets: number
+  organisations: number
   consentDecisions: number
   historyRows: number
 }
@@ -16,6 +17,7 @@ export function describeSummary(summary: SeedSummary): string {
     `${summary.orders} orders`,
     `${summary.requests} requests`,
     `${summary.tickets} tickets`,
+    `${summary.organisations} organisations`,
     `${summary.consentDecisions} consent decisions`,
     `${summary.historyRows} history rows`,
   ].join(', ')

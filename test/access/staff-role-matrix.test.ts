@@ -5,6 +5,10 @@ import { loader as customer360Loader } from '#app/routes/staff.customers.$custom
 import { loader as viewAsCustomerLoader } from '#app/routes/staff.customers.$customerId_.as-customer.tsx'
 import { loader as metricsLoader } from '#app/routes/staff.metrics.tsx'
 import {
+  action as organisationAction,
+  loader as organisationLoader,
+} from '#app/routes/staff.organisations.$organisationId.tsx'
+import {
   action as ticketAction,
   loader as ticketLoader,
 } from '#app/routes/staff.tickets.$ticketNumber.tsx'
@@ -36,6 +40,7 @@ import { latestWordingVersion } from '#db/consent-wordings.ts'
 import { inviteStaff } from '#db/staff-admin.ts'
 import { targetSubjects } from '#db/service-targets.ts'
 import { addCustomerAddress } from '#db/customer-contacts.ts'
+import { createOrganisation } from '#db/organisations.ts'
 import { createRequest } from '#db/requests.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
@@ -424,8 +429,55 @@ const mergeEntries: Entry[] = [
   },
 ]
 
+/** An organisation the target's customer owns, for its staff 360 page. */
+async function organisationOf(target: Omit<Target, 'extra'>): Promise<Record<string, string>> {
+  const created = await createOrganisation(
+    database.db,
+    { name: 'Matrix Interiors AB', ownerCustomerId: target.customerId },
+    { actor: { kind: 'system' }, channel: 'system' },
+  )
+  return { organisationId: created.id }
+}
+
+const organisationEntries: Entry[] = [
+  {
+    route: 'GET /staff/organisations/:organisationId',
+    minimumRole: 'agent',
+    setup: organisationOf,
+    call: load(
+      organisationLoader,
+      (target) => `/staff/organisations/${target.extra.organisationId}`,
+      (target) => ({ organisationId: target.extra.organisationId ?? '' }),
+    ),
+  },
+  {
+    route: 'POST /staff/organisations/:organisationId',
+    intent: 'details',
+    minimumRole: 'agent',
+    setup: organisationOf,
+    call: (cookie, target) =>
+      organisationAction(
+        routeArgs(
+          formRequest(
+            `/staff/organisations/${target.extra.organisationId}`,
+            {
+              intent: 'details',
+              version: '1',
+              name: 'Matrix Interiors AB',
+              registrationNumber: 'SE556000000001',
+            },
+            { cookie },
+          ),
+          { organisationId: target.extra.organisationId ?? '' },
+        ),
+      ),
+    redirectsTo: (target) => `/staff/organisations/${target.extra.organisationId}?saved=details`,
+  },
+]
+
 const matrix: Entry[] = [
   ...adminAndCannedEntries,
+  ...organisationEntries,
   ...mergeEntries,
   {
     route: 'GET /staff/targets',

@@ -4,6 +4,7 @@ import { verifyPassword } from '#app/auth/password.server.ts'
 import type { DB } from '#db/schema.ts'
 import {
   DEMO_CUSTOMER_LOGINS,
+  DEMO_ORGANISATIONS,
   DEMO_PASSWORD,
   DEMO_STAFF_LOGINS,
   seedDemo,
@@ -48,6 +49,7 @@ describe('seedDemo', () => {
       orders: await countRows(db, 'orders'),
       requests: await countRows(db, 'requests'),
       tickets: await countRows(db, 'tickets'),
+      organisations: await countRows(db, 'organisations'),
       consentDecisions: await countRows(db, 'consent_ledger'),
       historyRows: await countRows(db, 'record_history'),
     })
@@ -100,12 +102,41 @@ describe('seedDemo', () => {
         time_zone: 'Europe/Stockholm',
       },
       {
+        email: 'erik.holm@example.com',
+        kind: 'customer',
+        given_name: 'Erik',
+        family_name: 'Holm',
+        language: 'en',
+      },
+      {
+        email: 'jonas.weber@example.com',
+        kind: 'customer',
+        given_name: 'Jonas',
+        family_name: 'Weber',
+        language: 'de',
+      },
+      {
         email: 'lucas.meyer@example.com',
         kind: 'customer',
         given_name: 'Lucas',
         family_name: 'Meyer',
         language: 'de',
         time_zone: 'Europe/Berlin',
+      },
+      {
+        email: 'maja.lind@example.com',
+        kind: 'customer',
+        given_name: 'Maja',
+        family_name: 'Lind',
+        language: 'en',
+        time_zone: 'Europe/Stockholm',
+      },
+      {
+        email: 'sara.ek@example.com',
+        kind: 'customer',
+        given_name: 'Sara',
+        family_name: 'Ek',
+        language: 'en',
       },
     ])
     for (const account of customers) expect(account.email_verified_at).toBeInstanceOf(Date)
@@ -168,6 +199,128 @@ describe('seedDemo', () => {
       expect(row.accountEmail).toBe(row.primaryEmail)
     }
     expect(rows.filter((row) => row.email_verified_at === null)).toHaveLength(1)
+  })
+
+  test('has the demo organisations, their people, items and history', async () => {
+    const db = database.db
+    const organisations = await db
+      .selectFrom('organisations')
+      .select(['id', 'name', 'registration_number', 'default_visibility', 'customer_number'])
+      .orderBy('name')
+      .execute()
+    expect(organisations).toMatchObject([
+      {
+        name: DEMO_ORGANISATIONS.lind,
+        registration_number: 'SE556677889901',
+        default_visibility: 'organisation',
+      },
+      { name: DEMO_ORGANISATIONS.nordlicht, default_visibility: 'private' },
+    ])
+    for (const row of organisations) expect(row.customer_number).toMatch(/^B\d+$/)
+    const [lind, nordlicht] = organisations.map((row) => row.id)
+
+    const members = await db
+      .selectFrom('organisation_members as m')
+      .innerJoin('organisations as o', 'o.id', 'm.organisation_id')
+      .innerJoin('accounts as a', 'a.customer_id', 'm.customer_id')
+      .select(['o.name', 'a.email', 'm.role'])
+      .where('m.removed_at', 'is', null)
+      .orderBy('o.name')
+      .orderBy('a.email')
+      .execute()
+    expect(members).toEqual([
+      { name: DEMO_ORGANISATIONS.lind, email: DEMO_CUSTOMER_LOGINS.erik, role: 'member' },
+      { name: DEMO_ORGANISATIONS.lind, email: DEMO_CUSTOMER_LOGINS.maja, role: 'owner' },
+      { name: DEMO_ORGANISATIONS.lind, email: DEMO_CUSTOMER_LOGINS.sara, role: 'billing' },
+      { name: DEMO_ORGANISATIONS.nordlicht, email: DEMO_CUSTOMER_LOGINS.jonas, role: 'owner' },
+      { name: DEMO_ORGANISATIONS.nordlicht, email: DEMO_CUSTOMER_LOGINS.maja, role: 'member' },
+    ])
+
+    const tickets = await db
+      .selectFrom('tickets as t')
+      .innerJoin('accounts as a', 'a.customer_id', 't.customer_id')
+      .select(['t.subject', 'a.email', 't.organisation_id', 't.visibility'])
+      .where('t.organisation_id', 'is not', null)
+      .orderBy('t.subject')
+      .execute()
+    expect(tickets).toEqual([
+      {
+        subject: 'Delivery of the conference chairs',
+        email: DEMO_CUSTOMER_LOGINS.maja,
+        organisation_id: lind,
+        visibility: 'organisation',
+      },
+      {
+        subject: 'Invoice address for our Malmö office',
+        email: DEMO_CUSTOMER_LOGINS.erik,
+        organisation_id: lind,
+        visibility: 'private',
+      },
+      {
+        subject: 'Lieferschein für die Paletten fehlt',
+        email: DEMO_CUSTOMER_LOGINS.jonas,
+        organisation_id: nordlicht,
+        visibility: 'organisation',
+      },
+    ])
+    // On Maja's organisation-wide ticket a colleague wrote too: the thread names who wrote.
+    const authors = await db
+      .selectFrom('ticket_messages as m')
+      .innerJoin('tickets as t', 't.id', 'm.ticket_id')
+      .innerJoin('accounts as a', 'a.id', 'm.author_account_id')
+      .select('a.email')
+      .distinct()
+      .where('t.subject', '=', 'Delivery of the conference chairs')
+      .where('m.author_kind', '=', 'customer')
+      .execute()
+    expect(authors.map((row) => row.email).sort()).toEqual([
+      DEMO_CUSTOMER_LOGINS.erik,
+      DEMO_CUSTOMER_LOGINS.maja,
+    ])
+
+    const orders = await db
+      .selectFrom('orders')
+      .select(['visibility'])
+      .where('organisation_id', '=', lind ?? '')
+      .orderBy('visibility')
+      .execute()
+    expect(orders.map((row) => row.visibility)).toEqual(['organisation', 'private'])
+    const shares = await db
+      .selectFrom('item_shares as s')
+      .innerJoin('requests as r', 'r.id', 's.item_id')
+      .innerJoin('accounts as a', 'a.customer_id', 's.customer_id')
+      .select(['s.item_kind', 'r.visibility', 'r.organisation_id', 'a.email'])
+      .execute()
+    expect(shares).toEqual([
+      {
+        item_kind: 'request',
+        visibility: 'named',
+        organisation_id: lind,
+        email: DEMO_CUSTOMER_LOGINS.sara,
+      },
+    ])
+
+    expect(
+      await distinct(
+        db,
+        `select distinct action || '/' || actor_kind || '/' || channel as value
+         from organisation_history`,
+      ),
+    ).toEqual([
+      'default_visibility_changed/customer/portal',
+      'details_changed/staff/staff',
+      'member_invited/customer/portal',
+      'member_joined/customer/portal',
+      'organisation_created/customer/portal',
+    ])
+    // Anna and Lucas stay personal customers.
+    const personal = await db
+      .selectFrom('organisation_members as m')
+      .innerJoin('accounts as a', 'a.customer_id', 'm.customer_id')
+      .select('a.email')
+      .where('a.email', 'in', [DEMO_CUSTOMER_LOGINS.anna, DEMO_CUSTOMER_LOGINS.lucas])
+      .execute()
+    expect(personal).toEqual([])
   })
 
   test('has the cases the demo is meant to show', async () => {

@@ -9,8 +9,7 @@ import {
   updateCannedReply,
 } from '#db/canned-replies.ts'
 import { InvalidStateError, NotFoundError, VersionConflictError } from '#db/errors.ts'
-import { buildDemoRows } from '#db/seed/demo-seed.ts'
-import { DEMO_PEOPLE } from '#db/seed/demo-people.ts'
+import { buildDemoRows, DEMO_CUSTOMER_COUNT } from '#db/seed/demo-seed.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
@@ -361,7 +360,10 @@ describe('the demo seed', () => {
     const rows = buildDemoRows({
       now: new Date('2026-11-23T12:00:00Z'),
       passwordHash: 'not-a-real-hash',
-      customerNumbers: DEMO_PEOPLE.map((_, index) => `C${200001 + index}`),
+      customerNumbers: Array.from(
+        { length: DEMO_CUSTOMER_COUNT },
+        (_, index) => `C${200001 + index}`,
+      ),
     })
     const supervisor = rows.staff_members.find((member) => member.role === 'supervisor')
     expect(rows.canned_replies.length).toBeGreaterThanOrEqual(2)

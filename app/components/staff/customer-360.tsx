@@ -13,6 +13,7 @@ import type { CustomerHistoryEntry } from '#db/history.ts'
 import type { CustomerDelivery } from '#db/notifications.ts'
 import type { OrderListItem } from '#db/orders.ts'
 import type { OpenRequest, RequestSummary } from '#db/requests.ts'
+import type { CustomerOrganisation } from '#db/staff-organisations.ts'
 import type { OpenTicketSummary, TicketListItem } from '#db/tickets.ts'
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -173,6 +174,47 @@ export function Customer360Profile({ profile }: { profile: CustomerProfile }) {
               ) : null}
               {address.isDefaultBilling ? (
                 <p className="text-sm">{t('customer360.profile.defaultBilling')}</p>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  )
+}
+
+/** The organisations the person belongs (or belonged) to, with their role, each a link. */
+export function Customer360Organisations({
+  organisations,
+}: {
+  organisations: CustomerOrganisation[]
+}) {
+  const { t } = useTranslation('staff')
+  const { dateTime } = useFormat()
+  return (
+    <Section id="c360-organisations" title={t('customer360.organisations.title')}>
+      {organisations.length === 0 ? (
+        <None>{t('customer360.organisations.none')}</None>
+      ) : (
+        <ul className="space-y-2">
+          {organisations.map((membership) => (
+            <li
+              key={`${membership.organisationId}-${String(membership.joinedAt)}`}
+              className={rowClass}
+            >
+              <Link to={`/staff/organisations/${membership.organisationId}`} className={linkClass}>
+                {membership.name}
+              </Link>
+              <span className="font-mono text-sm">{membership.customerNumber}</span>
+              <span>
+                {t('customer360.organisations.role', {
+                  role: t(`organisationRecord.roles.${membership.role}`),
+                })}
+              </span>
+              {membership.removedAt ? (
+                <span className="text-slate-700">
+                  {t('customer360.organisations.left', { when: dateTime(membership.removedAt) })}
+                </span>
               ) : null}
             </li>
           ))}

@@ -1,11 +1,13 @@
 import { Form, Link } from '@remix-run/react'
 import { type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { FormAlert, inputClass, labelClass, linkClass } from '#app/components/forms.tsx'
 import { OrderStatusBadge } from '#app/components/orders/order-status.tsx'
 import { RequestStatusBadge } from '#app/components/requests/request-status.tsx'
 import {
   disclosureClass,
+  errorsById,
   type FormFeedback,
   feedbackOf,
   SelectInput,
@@ -183,6 +185,16 @@ function ContactsSection({ data, feedback }: SectionProps) {
           className="mt-2 space-y-2"
           aria-label={t('details.open')}
         >
+          <ErrorSummary
+            errors={errorsById(form, {
+              givenName: 'ws-given-name',
+              familyName: 'ws-family-name',
+              preferredName: 'ws-preferred-name',
+              legalName: 'ws-legal-name',
+              language: 'ws-language',
+              timeZone: 'ws-time-zone',
+            })}
+          />
           <FormAlert errors={form.formErrors} />
           <input type="hidden" name="intent" value="details" />
           <input type="hidden" name="version" value={profile.version} />
@@ -326,6 +338,14 @@ function AddressItem({
           className="mt-2 space-y-2"
           aria-label={title}
         >
+          <ErrorSummary
+            errors={errorsById(
+              form,
+              Object.fromEntries(
+                [...ADDRESS_FIELDS, 'countryCode'].map((field) => [field, `${prefix}-${field}`]),
+              ),
+            )}
+          />
           <FormAlert errors={form.formErrors} />
           <input type="hidden" name="intent" value="address" />
           <input type="hidden" name="addressId" value={address.id} />
@@ -395,6 +415,7 @@ function StatusForm({
         className="mt-2 space-y-2"
         aria-label={title}
       >
+        <ErrorSummary errors={errorsById(form, { toStatus: `${prefix}-to` })} />
         <FormAlert errors={form.formErrors} />
         <input type="hidden" name="intent" value={intent} />
         <input type="hidden" name={idField} value={id} />
