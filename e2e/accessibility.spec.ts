@@ -162,12 +162,76 @@ test('customer pages and forms showing errors have no axe violations', async ({ 
   await page.context().close()
 })
 
+test('organisation pages, acting for one, have no axe violations', async ({ browser }) => {
+  // Maja Lind owns Lind & Co Interiors AB in the demo data and is a member of another.
+  const page = await newPage(browser)
+  await page.goto('/login')
+  await page.getByLabel('Email address').fill('maja.lind@example.com')
+  await page.getByLabel('Password').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page).toHaveURL('/')
+  await expectAccessible(page, 'the dashboard with the organisation switcher')
+
+  // With JavaScript, choosing in the switcher posts its form; the page comes back acting for Lind.
+  const switched = page.waitForResponse(
+    (response) =>
+      response.url().endsWith('/organisations/switch') && response.request().method() === 'POST',
+  )
+  await page.getByLabel('Acting for').selectOption({ label: 'Lind & Co Interiors AB' })
+  await switched
+  await page.waitForLoadState()
+  await expect(page.getByLabel('Acting for').locator('option:checked')).toHaveText(
+    'Lind & Co Interiors AB',
+  )
+  const organisation = await page
+    .getByRole('banner')
+    .getByRole('link', { name: 'Organisation', exact: true })
+    .getAttribute('href')
+  if (!organisation) throw new Error('No link to the organisation in the header')
+  const ticket = await firstLink(page, '/tickets', /^\/tickets\/T\d+$/)
+  for (const path of [
+    '/',
+    '/orders',
+    '/requests',
+    '/tickets',
+    ticket,
+    '/tickets/new',
+    '/requests/new',
+    organisation,
+    `${organisation}/history`,
+  ]) {
+    await visit(page, path)
+  }
+
+  // The invitation form refused (no address), with its error summary showing.
+  await page.goto(organisation)
+  await page.getByRole('button', { name: 'Send invitation' }).click()
+  await expect(page.getByText('There is a problem')).toBeVisible()
+  await expectAccessible(page, 'the invitation form showing an error')
+  await page.context().close()
+
+  const signedOut = await newPage(browser)
+  // A dead invitation link answers 400 with its explanation page.
+  await signedOut.goto('/organisations/join?token=not-a-real-token')
+  await expectAccessible(signedOut, 'a dead invitation link')
+  await signedOut.context().close()
+})
+
 test('agent pages have no axe violations', async ({ browser }) => {
   const page = await newPage(browser)
   await signInStaff(page, AGENT)
   const ticket = await firstLink(page, '/staff/tickets', /^\/staff\/tickets\/T\d+$/)
   const customer = await firstLink(page, ticket, /^\/staff\/customers\/[^/]+$/)
-  for (const path of ['/staff', '/staff?q=Berg', '/staff/tickets', ticket, customer]) {
+  const organisation = await firstLink(page, '/staff?q=Lind', /^\/staff\/organisations\/[^/]+$/)
+  for (const path of [
+    '/staff',
+    '/staff?q=Berg',
+    '/staff/tickets',
+    ticket,
+    customer,
+    '/staff?q=Lind',
+    organisation,
+  ]) {
     await visit(page, path)
   }
   await page.context().close()

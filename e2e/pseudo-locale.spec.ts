@@ -95,14 +95,22 @@ const DEMO_DATA = new Set([
   'Katalog per Post',
   'Customs fee asked on delivery',
   'Paket beschädigt angekommen',
+  // The organisations' demo tickets in the staff queue, and who opened them (one in German).
+  'Delivery of the conference chairs',
+  'Maja Lind',
+  'Invoice address for our Malmö office',
+  'Erik Holm',
+  'Lieferschein für die Paletten fehlt',
+  'Jonas Weber',
 ])
 
 /**
  * Text other specs type into the shared e2e database, which later pages show: replies and
  * subjects stamped with Date.now() (`Sent with the keyboard alone (1795477127635).`), and the
- * preferred names e2e/profile.spec.ts gives Anna (`Anna second 96c1u`, shown as `(Anna …)` too).
+ * preferred names e2e/profile.spec.ts gives Anna (`Anna second 96c1u`, shown as `(Anna …)` too),
+ * and the colleague e2e/organisations.spec.ts invites, who then opens a ticket in the queue.
  */
-const E2E_WRITTEN = [/[ (]\d{13}\)?\.?$/, /^\(?Anna [a-z]+ [a-z0-9]{5}\)?$/]
+const E2E_WRITTEN = [/[ (]\d{13}\)?\.?$/, /^\(?Anna [a-z]+ [a-z0-9]{5}\)?$/, /^Nils Berglund$/]
 
 /**
  * The data export's format name (db/data-export.ts), which Anna's history shows as written in

@@ -78,7 +78,9 @@ test('a customer turns on two-step sign-in, then signs in with a code and once w
   await passwordStep(page)
   await page.getByLabel('Code', { exact: true }).fill(codes[0] ?? '')
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByText('That code is not right. Check it and try again.').last()).toBeVisible()
+  await expect(
+    page.getByText('That code is not right. Check it and try again.').last(),
+  ).toBeVisible()
   await expect(page).toHaveURL('/login/two-factor')
 
   expect(problems).toEqual([])
