@@ -1,4 +1,5 @@
 import { ErrorSummary } from '#app/components/error-summary.tsx'
+import { KeepMyDetailsForm } from './keep-my-details-form.tsx'
 import {
   getFormProps,
   getInputProps,
@@ -24,6 +25,8 @@ import { useFormat } from '#app/lib/use-format.ts'
 import {
   DefaultVisibilitySchema,
   InviteSchema,
+  ORGANISATION_DETAIL_FIELDS,
+  type OrganisationDetailField,
   OrganisationDetailsSchema,
   ROLES,
   VISIBILITIES,
@@ -42,8 +45,6 @@ export type OrganisationNotice = (typeof ORGANISATION_NOTICES)[number]
 
 type Role = (typeof ROLES)[number]
 type Visibility = (typeof VISIBILITIES)[number]
-type DetailField = 'name' | 'legalName' | 'registrationNumber'
-const DETAIL_FIELDS: readonly DetailField[] = ['name', 'legalName', 'registrationNumber']
 
 interface Details {
   name: string
@@ -89,9 +90,9 @@ export type OrganisationActionData =
   | {
       kind: 'conflict'
       conflict: {
-        mine: Partial<Record<DetailField, string | null>>
+        mine: Partial<Record<OrganisationDetailField, string | null>>
         current: Details
-        fields: DetailField[]
+        fields: OrganisationDetailField[]
       }
     }
   | { kind: 'member' | 'leave'; error: string }
@@ -442,7 +443,7 @@ function DetailsForm({
     onValidate: ({ formData }) => parseWithZod(formData, { schema: OrganisationDetailsSchema }),
     shouldRevalidate: 'onInput',
   })
-  const labels: Record<DetailField, string> = {
+  const labels: Record<OrganisationDetailField, string> = {
     name: t('page.name'),
     legalName: t('page.legalName'),
     registrationNumber: t('page.registrationNumber'),
@@ -453,7 +454,7 @@ function DetailsForm({
       <FormAlert id={form.errorId} errors={form.errors} />
       <input type="hidden" name="intent" value="details" />
       <input {...getInputProps(fields.version, { type: 'hidden' })} />
-      {DETAIL_FIELDS.map((name) => {
+      {ORGANISATION_DETAIL_FIELDS.map((name) => {
         const field = fields[name]
         return (
           <div key={name} className="space-y-1">
@@ -482,7 +483,7 @@ function DetailsConflict({
 }) {
   const { t } = useTranslation('organisations')
   const show = (value: string | null | undefined) => (value ? value : t('page.notSet'))
-  const labels: Record<DetailField, string> = {
+  const labels: Record<OrganisationDetailField, string> = {
     name: t('page.name'),
     legalName: t('page.legalName'),
     registrationNumber: t('page.registrationNumber'),
@@ -521,23 +522,7 @@ function DetailsConflict({
         </tbody>
       </table>
       <div className="flex flex-wrap items-center gap-4">
-        <Form method="post">
-          <input type="hidden" name="intent" value="details" />
-          <input type="hidden" name="version" value={conflict.current.version} />
-          {DETAIL_FIELDS.map((field) => (
-            <input
-              key={field}
-              type="hidden"
-              name={field}
-              value={
-                (field in conflict.mine ? conflict.mine[field] : conflict.current[field]) ?? ''
-              }
-            />
-          ))}
-          <button type="submit" className={buttonClass}>
-            {t('conflict.keepMine')}
-          </button>
-        </Form>
+        <KeepMyDetailsForm conflict={conflict}>{t('conflict.keepMine')}</KeepMyDetailsForm>
         <Link to={`/organisations/${organisationId}`} className={secondaryButtonClass}>
           {t('conflict.useSaved')}
         </Link>

@@ -8,6 +8,8 @@ import { MAX_INTEGER, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields
 
 export const ROLES = ['owner', 'member', 'billing'] as const
 export const VISIBILITIES = ['private', 'organisation'] as const
+export const ORGANISATION_DETAIL_FIELDS = ['name', 'legalName', 'registrationNumber'] as const
+export type OrganisationDetailField = (typeof ORGANISATION_DETAIL_FIELDS)[number]
 
 const versionNumber = z
   .number({ required_error: 'validation.invalidValue' })

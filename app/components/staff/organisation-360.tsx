@@ -12,7 +12,12 @@ import {
   labelClass,
   linkClass,
 } from '#app/components/forms.tsx'
-import { OrganisationDetailsSchema } from '#app/components/organisations/schemas.ts'
+import { KeepMyDetailsForm } from '#app/components/organisations/keep-my-details-form.tsx'
+import {
+  ORGANISATION_DETAIL_FIELDS,
+  type OrganisationDetailField,
+  OrganisationDetailsSchema,
+} from '#app/components/organisations/schemas.ts'
 import { OrderStatusBadge } from '#app/components/orders/order-status.tsx'
 import { ConflictTable, secondaryButtonClass } from '#app/components/profile/details-form.tsx'
 import { RequestStatusBadge } from '#app/components/requests/request-status.tsx'
@@ -32,8 +37,7 @@ import type {
 // everything that belongs to it whatever its visibility (each item says who sees it), and its
 // history. The forms post to the route's action; they work without JavaScript.
 
-export const ORGANISATION_DETAIL_FIELDS = ['name', 'legalName', 'registrationNumber'] as const
-export type OrganisationDetailField = (typeof ORGANISATION_DETAIL_FIELDS)[number]
+export { ORGANISATION_DETAIL_FIELDS, type OrganisationDetailField }
 
 export interface OrganisationDetailsConflict {
   current: VersionedOrganisationDetails
@@ -269,23 +273,9 @@ function DetailsConflict({
       </p>
       <ConflictTable rows={rows} />
       <div className="flex flex-wrap items-center gap-4">
-        <Form method="post">
-          <input type="hidden" name="intent" value="details" />
-          <input type="hidden" name="version" value={conflict.current.version} />
-          {ORGANISATION_DETAIL_FIELDS.map((field) => (
-            <input
-              key={field}
-              type="hidden"
-              name={field}
-              value={
-                (field in conflict.mine ? conflict.mine[field] : conflict.current[field]) ?? ''
-              }
-            />
-          ))}
-          <button type="submit" className={buttonClass}>
-            {t('organisationRecord.conflict.reapply')}
-          </button>
-        </Form>
+        <KeepMyDetailsForm conflict={conflict}>
+          {t('organisationRecord.conflict.reapply')}
+        </KeepMyDetailsForm>
         <Link to={`/staff/organisations/${organisationId}`} className={secondaryButtonClass}>
           {t('organisationRecord.conflict.keepStored')}
         </Link>
