@@ -4,6 +4,7 @@ import { Form, useNavigation } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { NewPasswordFields } from '#app/auth/new-password-fields.tsx'
 import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { buttonClass, ErrorList, inputClass, labelClass, Notice } from '#app/components/forms.tsx'
 import { FormAlertWithRetry } from './rate-limit-alert.tsx'
@@ -61,7 +62,6 @@ export function ChangePasswordPage({
       input.value = ''
     }
   }, [lastResult])
-  const hintId = `${fields.password.id}-hint`
 
   return (
     <section className="max-w-md space-y-6">
@@ -84,35 +84,15 @@ export function ChangePasswordPage({
           />
           <ErrorList id={fields.currentPassword.errorId} errors={fields.currentPassword.errors} />
         </div>
-        <div className="space-y-1">
-          <label htmlFor={fields.password.id} className={labelClass}>
-            {t('password.new')}
-          </label>
-          <p id={hintId} className="text-sm text-slate-600">
-            {t('password.newHint')}
-          </p>
-          <input
-            {...getInputProps(fields.password, {
-              type: 'password',
-              value: false,
-              ariaDescribedBy: hintId,
-            })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={fields.confirmPassword.id} className={labelClass}>
-            {t('password.confirm')}
-          </label>
-          <input
-            {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
-        </div>
+        <NewPasswordFields
+          password={fields.password}
+          confirm={fields.confirmPassword}
+          texts={{
+            password: t('password.new'),
+            passwordHint: t('password.newHint'),
+            confirm: t('password.confirm'),
+          }}
+        />
         <p className="text-sm text-slate-600">{t('password.signsOutOthers')}</p>
         <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
           {t('password.submit')}

@@ -1,14 +1,9 @@
-import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, useNavigation } from '@remix-run/react'
+import { NewPasswordFields } from '#app/auth/new-password-fields.tsx'
 import { ErrorSummary } from '#app/components/error-summary.tsx'
-import {
-  buttonClass,
-  ErrorList,
-  FormAlert,
-  inputClass,
-  labelClass,
-} from '#app/components/forms.tsx'
+import { buttonClass, FormAlert } from '#app/components/forms.tsx'
 import { tokenPasswordSchema } from './schemas.ts'
 
 const schema = tokenPasswordSchema('auth:errors.linkInvalid')
@@ -33,42 +28,17 @@ export function SetPasswordForm({
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
     shouldRevalidate: 'onInput',
   })
-  const hintId = `${fields.password.id}-hint`
 
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
       <ErrorSummary form={form} omit={['token']} />
       <FormAlert id={form.errorId} errors={form.errors} />
       <input type="hidden" name={fields.token.name} value={token} />
-      <div className="space-y-1">
-        <label htmlFor={fields.password.id} className={labelClass}>
-          {texts.password}
-        </label>
-        <p id={hintId} className="text-sm text-slate-600">
-          {texts.passwordHint}
-        </p>
-        <input
-          {...getInputProps(fields.password, {
-            type: 'password',
-            value: false,
-            ariaDescribedBy: hintId,
-          })}
-          autoComplete="new-password"
-          className={inputClass}
-        />
-        <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={fields.confirmPassword.id} className={labelClass}>
-          {texts.confirm}
-        </label>
-        <input
-          {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
-          autoComplete="new-password"
-          className={inputClass}
-        />
-        <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
-      </div>
+      <NewPasswordFields
+        password={fields.password}
+        confirm={fields.confirmPassword}
+        texts={texts}
+      />
       <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
         {texts.submit}
       </button>

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import {
   type ActionFunctionArgs,
@@ -10,15 +10,9 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { NewPasswordFields } from '#app/auth/new-password-fields.tsx'
 import { ErrorSummary } from '#app/components/error-summary.tsx'
-import {
-  buttonClass,
-  ErrorList,
-  FormAlert,
-  inputClass,
-  labelClass,
-  linkClass,
-} from '#app/components/forms.tsx'
+import { buttonClass, FormAlert, linkClass } from '#app/components/forms.tsx'
 import { withPasswordPolicy } from '#app/auth/password-policy.server.ts'
 import { isPasswordResetTokenUsable, resetPassword } from '#app/auth/password-reset.server.ts'
 import { passwordFields, tokenPasswordSchema } from '#app/auth/schemas.ts'
@@ -96,7 +90,6 @@ function ResetPasswordForm({ token }: { token: string }) {
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResetPasswordSchema }),
     shouldRevalidate: 'onInput',
   })
-  const hintId = `${fields.password.id}-hint`
   const linkRefused = form.errors?.includes('auth:errors.resetLinkInvalid') ?? false
 
   return (
@@ -117,35 +110,15 @@ function ResetPasswordForm({ token }: { token: string }) {
           ) : null}
         </FormAlert>
         <input type="hidden" name={fields.token.name} value={token} />
-        <div className="space-y-1">
-          <label htmlFor={fields.password.id} className={labelClass}>
-            {t('resetPassword.password')}
-          </label>
-          <p id={hintId} className="text-sm text-slate-600">
-            {t('resetPassword.passwordHint')}
-          </p>
-          <input
-            {...getInputProps(fields.password, {
-              type: 'password',
-              value: false,
-              ariaDescribedBy: hintId,
-            })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={fields.confirmPassword.id} className={labelClass}>
-            {t('resetPassword.confirm')}
-          </label>
-          <input
-            {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
-            autoComplete="new-password"
-            className={inputClass}
-          />
-          <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
-        </div>
+        <NewPasswordFields
+          password={fields.password}
+          confirm={fields.confirmPassword}
+          texts={{
+            password: t('resetPassword.password'),
+            passwordHint: t('resetPassword.passwordHint'),
+            confirm: t('resetPassword.confirm'),
+          }}
+        />
         <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
           {t('resetPassword.submit')}
         </button>

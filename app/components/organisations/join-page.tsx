@@ -1,3 +1,4 @@
+import { NewPasswordFields } from '#app/auth/new-password-fields.tsx'
 import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
@@ -123,7 +124,6 @@ function CreateForm({
     onValidate: ({ formData }) => parseWithZod(formData, { schema: JoinNewSchema }),
     shouldRevalidate: 'onInput',
   })
-  const hintId = `${fields.password.id}-hint`
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
       <ErrorSummary form={form} omit={['intent', 'version', 'token']} />
@@ -146,35 +146,15 @@ function CreateForm({
           </div>
         ))}
       </div>
-      <div className="space-y-1">
-        <label htmlFor={fields.password.id} className={labelClass}>
-          {t('join.password')}
-        </label>
-        <p id={hintId} className="text-sm text-slate-600">
-          {t('join.passwordHint')}
-        </p>
-        <input
-          {...getInputProps(fields.password, {
-            type: 'password',
-            value: false,
-            ariaDescribedBy: hintId,
-          })}
-          autoComplete="new-password"
-          className={inputClass}
-        />
-        <ErrorList id={fields.password.errorId} errors={fields.password.errors} />
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={fields.confirmPassword.id} className={labelClass}>
-          {t('join.confirmPassword')}
-        </label>
-        <input
-          {...getInputProps(fields.confirmPassword, { type: 'password', value: false })}
-          autoComplete="new-password"
-          className={inputClass}
-        />
-        <ErrorList id={fields.confirmPassword.errorId} errors={fields.confirmPassword.errors} />
-      </div>
+      <NewPasswordFields
+        password={fields.password}
+        confirm={fields.confirmPassword}
+        texts={{
+          password: t('join.password'),
+          passwordHint: t('join.passwordHint'),
+          confirm: t('join.confirmPassword'),
+        }}
+      />
       <button type="submit" className={buttonClass} disabled={navigation.state === 'submitting'}>
         {t('join.create')}
       </button>

@@ -1,5 +1,4 @@
 import { Link } from '@remix-run/react'
-import { type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { linkClass } from '#app/components/forms.tsx'
 import { useHistoryText } from '#app/components/history/history-text.ts'
@@ -15,24 +14,7 @@ import type { OrderListItem } from '#db/orders.ts'
 import type { OpenRequest, RequestSummary } from '#db/requests.ts'
 import type { CustomerOrganisation } from '#db/staff-organisations.ts'
 import type { OpenTicketSummary, TicketListItem } from '#db/tickets.ts'
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="space-y-3">
-      <h2 id={id} className="text-xl font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  )
-}
-
-function None({ children }: { children: ReactNode }) {
-  return <p className="text-slate-600">{children}</p>
-}
-
-const rowClass =
-  'flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-slate-200 bg-white p-2'
+import { None, rowClass, Section } from './record-sections.tsx'
 
 function TicketLink({ ticketNumber }: { ticketNumber: string }) {
   return (

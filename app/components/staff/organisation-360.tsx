@@ -1,7 +1,6 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod'
 import { Form, Link, useNavigation } from '@remix-run/react'
-import { type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ErrorSummary } from '#app/components/error-summary.tsx'
 import {
@@ -32,6 +31,7 @@ import type {
   OrganisationRequest,
   OrganisationTicket,
 } from '#db/staff-organisations.ts'
+import { None, rowClass, Section } from './record-sections.tsx'
 
 // The staff 360 of an organisation: its details (with the staff correction form), its people,
 // everything that belongs to it whatever its visibility (each item says who sees it), and its
@@ -58,24 +58,6 @@ export interface StaffOrganisationHistoryItem {
   before: unknown
   after: unknown
 }
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="space-y-3">
-      <h2 id={id} className="text-xl font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  )
-}
-
-function None({ children }: { children: ReactNode }) {
-  return <p className="text-slate-600">{children}</p>
-}
-
-const rowClass =
-  'flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-slate-200 bg-white p-2'
 
 const ROLES: readonly OrganisationRole[] = ['owner', 'member', 'billing']
 
