@@ -193,6 +193,7 @@ export interface OrganisationAddress {
   region: string | null
   postalCode: string | null
   countryCode: string
+  version: number
 }
 
 export interface OrganisationMember {
@@ -257,6 +258,7 @@ export async function getOrganisationOverview(
         'region',
         'postal_code as postalCode',
         'country_code as countryCode',
+        'version',
       ])
       .where('organisation_id', '=', organisationId)
       .where('removed_at', 'is', null)
@@ -423,6 +425,203 @@ export async function setDefaultVisibility(
       channel: options.channel,
       before: { default_visibility: locked.defaultVisibility },
       after: { default_visibility: options.visibility },
+    })
+  })
+}
+
+export type OrganisationAddressKind = OrganisationAddress['kind']
+/** What the owners' address forms edit. */
+export type OrganisationAddressValues = Omit<OrganisationAddress, 'id' | 'version'>
+
+const addressColumns: Record<keyof OrganisationAddressValues, string> = {
+  kind: 'kind',
+  recipient: 'recipient',
+  line1: 'line1',
+  line2: 'line2',
+  city: 'city',
+  region: 'region',
+  postalCode: 'postal_code',
+  countryCode: 'country_code',
+}
+
+const addressSelection = [
+  'id',
+  'kind',
+  'recipient',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postal_code as postalCode',
+  'country_code as countryCode',
+  'version',
+] as const
+
+function addressHistory(values: Partial<OrganisationAddressValues>): JsonValue {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      addressColumns[key as keyof OrganisationAddressValues],
+      value ?? null,
+    ]),
+  )
+}
+
+/** The organisation's current (not removed) address, locked; another organisation's is unknown. */
+async function lockAddress(
+  trx: Kysely<DB>,
+  organisationId: string,
+  addressId: string,
+): Promise<OrganisationAddress> {
+  if (!isUuid(addressId)) throw new NotFoundError('organisation_address', addressId)
+  await lockOrganisation(trx, organisationId)
+  const row = await trx
+    .selectFrom('organisation_addresses')
+    .select([...addressSelection])
+    .where('id', '=', addressId)
+    .where('organisation_id', '=', organisationId)
+    .where('removed_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst()
+  if (!row) throw new NotFoundError('organisation_address', addressId)
+  return row
+}
+
+/**
+ * Adds an address to the organisation, with one history row `address_added` holding it.
+ *
+ * @throws NotFoundError for an unknown organisation.
+ */
+export async function addOrganisationAddress(
+  db: Kysely<DB>,
+  options: {
+    organisationId: string
+    address: OrganisationAddressValues
+    actor: Actor
+    channel: HistoryChannel
+  },
+): Promise<OrganisationAddress> {
+  const { organisationId, address, actor, channel } = options
+  return inTransaction(db, async (trx) => {
+    await lockOrganisation(trx, organisationId)
+    const created = await trx
+      .insertInto('organisation_addresses')
+      .values({
+        organisation_id: organisationId,
+        kind: address.kind,
+        recipient: address.recipient,
+        line1: address.line1,
+        line2: address.line2,
+        city: address.city,
+        region: address.region,
+        postal_code: address.postalCode,
+        country_code: address.countryCode,
+      })
+      .returning([...addressSelection])
+      .executeTakeFirstOrThrow()
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: 'address_added',
+      actor,
+      channel,
+      after: { address_id: created.id, ...(addressHistory(address) as object) },
+    })
+    return created
+  })
+}
+
+/**
+ * Saves an address of the organisation if it is still at `expectedVersion`, with one history row
+ * `address_changed` holding only the changed fields before and after. Equal values are a no-op.
+ *
+ * @throws NotFoundError for an unknown address or one of another organisation.
+ * @throws VersionConflictError with the stored address when someone saved in between.
+ */
+export async function updateOrganisationAddress(
+  db: Kysely<DB>,
+  options: {
+    organisationId: string
+    addressId: string
+    expectedVersion: number
+    changes: Partial<OrganisationAddressValues>
+    actor: Actor
+    channel: HistoryChannel
+  },
+): Promise<OrganisationAddress> {
+  const { organisationId, addressId, expectedVersion, changes, actor, channel } = options
+  return inTransaction(db, async (trx) => {
+    const current = await lockAddress(trx, organisationId, addressId)
+    const before: Partial<OrganisationAddressValues> = {}
+    const after: Partial<OrganisationAddressValues> = {}
+    for (const key of Object.keys(addressColumns) as (keyof OrganisationAddressValues)[]) {
+      if (!(key in changes)) continue
+      const next = changes[key] ?? null
+      if (next === (current[key] ?? null)) continue
+      Object.assign(before, { [key]: current[key] ?? null })
+      Object.assign(after, { [key]: next })
+    }
+    if (Object.keys(after).length === 0) return current
+    if (current.version !== expectedVersion) {
+      throw new VersionConflictError<OrganisationAddress>({
+        entity: 'organisation_address',
+        id: addressId,
+        expectedVersion,
+        current,
+        changes,
+      })
+    }
+    const updated = await trx
+      .updateTable('organisation_addresses')
+      .set((eb) => ({
+        kind: after.kind,
+        recipient: after.recipient,
+        line1: after.line1,
+        line2: after.line2,
+        city: after.city,
+        region: after.region,
+        postal_code: after.postalCode,
+        country_code: after.countryCode,
+        version: eb('version', '+', 1),
+        updated_at: sql<Date>`now()`,
+      }))
+      .where('id', '=', addressId)
+      .returning([...addressSelection])
+      .executeTakeFirstOrThrow()
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: 'address_changed',
+      actor,
+      channel,
+      before: { address_id: addressId, ...(addressHistory(before) as object) },
+      after: { address_id: addressId, ...(addressHistory(after) as object) },
+    })
+    return updated
+  })
+}
+
+/**
+ * Removes an address of the organisation (removed_at; the row stays for the history), with one
+ * history row `address_removed` holding what it was.
+ *
+ * @throws NotFoundError for an unknown or already removed address, or one of another organisation.
+ */
+export async function removeOrganisationAddress(
+  db: Kysely<DB>,
+  options: { organisationId: string; addressId: string; actor: Actor; channel: HistoryChannel },
+): Promise<void> {
+  const { organisationId, addressId, actor, channel } = options
+  await inTransaction(db, async (trx) => {
+    const { id, version: _version, ...current } = await lockAddress(trx, organisationId, addressId)
+    await trx
+      .updateTable('organisation_addresses')
+      .set({ removed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .execute()
+    await recordOrganisationHistory(trx, {
+      organisationId,
+      action: 'address_removed',
+      actor,
+      channel,
+      before: { address_id: id, ...(addressHistory(current) as object) },
     })
   })
 }

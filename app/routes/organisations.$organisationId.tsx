@@ -17,6 +17,9 @@ import {
   OrganisationPageView,
 } from '#app/components/organisations/organisation-page.tsx'
 import {
+  AddressAddSchema,
+  AddressEditSchema,
+  AddressRemoveSchema,
   ChangeRoleSchema,
   DefaultVisibilitySchema,
   InviteSchema,
@@ -25,6 +28,7 @@ import {
   RevokeSchema,
 } from '#app/components/organisations/schemas.ts'
 import { getFixedT, getRequestLocale } from '#app/i18n/i18next.server.ts'
+import { countryOptions } from '#app/lib/address-rules.ts'
 import { forbidden, notFound, orNotFound, requireFound } from '#app/lib/http.server.ts'
 import { mailOrganisationInvitation } from '#app/mail/organisation-invitation.server.ts'
 import { getDatabase } from '#db/database.ts'
@@ -36,10 +40,14 @@ import {
   revokeOrganisationInvitation,
 } from '#db/organisation-invitations.ts'
 import {
+  addOrganisationAddress,
   changeMemberRole,
   endMembership,
   getOrganisationOverview,
+  type OrganisationAddress,
   type OrganisationDetails,
+  removeOrganisationAddress,
+  updateOrganisationAddress,
   setDefaultVisibility,
   updateOrganisationDetails,
   type VersionedOrganisationDetails,
@@ -78,6 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       isOwner,
       me: user.customerId,
       locale,
+      countries: isOwner ? countryOptions(locale) : [],
       notice: NoticeSchema.parse(new URL(request.url).searchParams.get('notice') ?? undefined),
     },
     { headers },
@@ -249,6 +258,66 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return redirect('/', { headers: await switchActingOrganisation(request, user.id, null) })
       }
       return back('removed')
+    }
+    case 'address-add': {
+      const submission = parseWithZod(formData, { schema: AddressAddSchema })
+      if (submission.status !== 'success') {
+        return data(
+          { kind: 'address-add' as const, result: submission.reply() },
+          { status: 400, headers },
+        )
+      }
+      const { intent: _intent, ...address } = submission.value
+      await orNotFound(() => addOrganisationAddress(db, { ...change, address }))
+      return back('addressAdded')
+    }
+    case 'address-edit': {
+      const submission = parseWithZod(formData, { schema: AddressEditSchema })
+      if (submission.status !== 'success') {
+        const addressId = formData.get('addressId')
+        return data(
+          {
+            kind: 'address-edit' as const,
+            addressId: typeof addressId === 'string' ? addressId : null,
+            result: submission.reply(),
+          },
+          { status: 400, headers },
+        )
+      }
+      const { intent: _intent, addressId, version, ...changes } = submission.value
+      try {
+        await orNotFound(() =>
+          updateOrganisationAddress(db, {
+            ...change,
+            addressId,
+            expectedVersion: version,
+            changes,
+          }),
+        )
+      } catch (error) {
+        if (error instanceof VersionConflictError) {
+          const current = error.current as OrganisationAddress
+          return data(
+            {
+              kind: 'address-conflict' as const,
+              addressId,
+              mine: { ...changes, version },
+              current,
+            },
+            { status: 409, headers },
+          )
+        }
+        throw error
+      }
+      return back('addressSaved')
+    }
+    case 'address-remove': {
+      const parsed = AddressRemoveSchema.safeParse(Object.fromEntries(formData))
+      if (!parsed.success) throw notFound()
+      await orNotFound(() =>
+        removeOrganisationAddress(db, { ...change, addressId: parsed.data.addressId }),
+      )
+      return back('addressRemoved')
     }
     default:
       return data({ kind: 'invalid' as const }, { status: 400, headers })

@@ -35,6 +35,7 @@ import { RequestActionSchema } from '#app/components/requests/request-actions.ts
 import { ticketIntents } from '#app/components/tickets/schemas.ts'
 import type { ItemKind } from '#db/item-visibility.ts'
 import { createOrganisationInvitation } from '#db/organisation-invitations.ts'
+import { addOrganisationAddress } from '#db/organisations.ts'
 import { useTestDatabase } from '#test/support/database.ts'
 import { databaseFingerprint } from '#test/support/db-fingerprint.ts'
 import {
@@ -1081,7 +1082,19 @@ function pageAccess(spec: ViewerSpec, which: 'A' | 'B'): 'owner' | 'member' | 'n
   return spec.actingFor === which && spec.pageRole ? spec.pageRole : 'none'
 }
 
-const OWNER_INTENTS: [string, (target: { invitationId: string }) => Record<string, string>][] = [
+const ADDRESS_FIELDS = {
+  kind: 'shipping',
+  recipient: 'Taken Over AB',
+  line1: 'Elsewhere 1',
+  city: 'Malmö',
+  postalCode: '211 34',
+  countryCode: 'SE',
+}
+
+const OWNER_INTENTS: [
+  string,
+  (target: { invitationId: string; addressId: string }) => Record<string, string>,
+][] = [
   [
     'details',
     () => ({
@@ -1100,6 +1113,17 @@ const OWNER_INTENTS: [string, (target: { invitationId: string }) => Record<strin
   ['revoke', (target) => ({ intent: 'revoke', invitationId: target.invitationId })],
   ['role', () => ({ intent: 'role', customerId: world.people.nora.customerId, role: 'owner' })],
   ['remove', () => ({ intent: 'remove', customerId: world.people.nora.customerId })],
+  ['address-add', () => ({ intent: 'address-add', ...ADDRESS_FIELDS })],
+  [
+    'address-edit',
+    (target) => ({
+      intent: 'address-edit',
+      addressId: target.addressId,
+      version: '1',
+      ...ADDRESS_FIELDS,
+    }),
+  ],
+  ['address-remove', (target) => ({ intent: 'address-remove', addressId: target.addressId })],
   ['no intent', () => ({})],
 ]
 
@@ -1111,6 +1135,7 @@ describe('organisation pages: members see their organisation, owners manage it',
     A: { id: '', token: '' },
     B: { id: '', token: '' },
   }
+  const addresses: Record<'A' | 'B', string> = { A: '', B: '' }
   beforeAll(async () => {
     for (const which of ORGANISATIONS) {
       const owner = world.people[which === 'A' ? 'olive' : 'bert']
@@ -1124,6 +1149,22 @@ describe('organisation pages: members see their organisation, owners manage it',
         channel: 'portal',
       })
       invitations[which] = { id: invitation.id, token: invitation.token }
+      const address = await addOrganisationAddress(database.db, {
+        organisationId: world.organisations[which].id,
+        address: {
+          kind: 'registered',
+          recipient: `Registered office ${which}`,
+          line1: 'Fixture Street 1',
+          line2: null,
+          city: 'Malmö',
+          region: null,
+          postalCode: '211 34',
+          countryCode: 'SE',
+        },
+        actor: { kind: 'customer', id: owner.accountId },
+        channel: 'portal',
+      })
+      addresses[which] = address.id
     }
   })
 
@@ -1194,7 +1235,7 @@ describe('organisation pages: members see their organisation, owners manage it',
                 post(
                   who.cookie,
                   `/organisations/${organisationId}`,
-                  fields({ invitationId: invitations[which].id }),
+                  fields({ invitationId: invitations[which].id, addressId: addresses[which] }),
                   {
                     organisationId,
                   },
@@ -1237,7 +1278,7 @@ describe('organisation pages: members see their organisation, owners manage it',
     expect(await databaseFingerprint(database.db)).toEqual(before)
   })
 
-  test('an owner cannot remove, promote or revoke in the other organisation by its ids', async () => {
+  test('an owner cannot remove, promote, revoke or change addresses in the other organisation by its ids', async () => {
     // Olive acts for A and names B's people and invitation: nothing of B's may change.
     const olive = viewer('olive@A')
     const id = world.organisations.A.id
@@ -1246,6 +1287,8 @@ describe('organisation pages: members see their organisation, owners manage it',
       { intent: 'remove', customerId: world.people.bert.customerId },
       { intent: 'role', customerId: world.people.bert.customerId, role: 'member' },
       { intent: 'revoke', invitationId: invitations.B.id },
+      { intent: 'address-remove', addressId: addresses.B },
+      { intent: 'address-edit', addressId: addresses.B, version: '1', ...ADDRESS_FIELDS },
     ]
     for (const fields of attempts) {
       const seen = await answerOf(() =>

@@ -17,6 +17,17 @@ export interface OrganisationHistoryItem {
 }
 
 const FIELDS = ['name', 'legal_name', 'registration_number'] as const
+const ADDRESS_FIELDS = [
+  'kind',
+  'recipient',
+  'line1',
+  'line2',
+  'postal_code',
+  'city',
+  'region',
+  'country_code',
+] as const
+const ADDRESS_KINDS = ['registered', 'billing', 'shipping'] as const
 const ROLES = ['owner', 'member', 'billing'] as const
 const VISIBILITIES = ['private', 'organisation'] as const
 
@@ -41,6 +52,12 @@ function useDescribe() {
     (VISIBILITIES as readonly string[]).includes(value)
       ? t(`visibility.${value as (typeof VISIBILITIES)[number]}`)
       : value
+  const addressKind = (value: string) =>
+    (ADDRESS_KINDS as readonly string[]).includes(value)
+      ? t(`addressKinds.${value as (typeof ADDRESS_KINDS)[number]}`)
+      : value
+  const addressValue = (value: unknown, key: (typeof ADDRESS_FIELDS)[number]) =>
+    key === 'kind' ? addressKind(text(value, key)) : text(value, key)
   return (item: OrganisationHistoryItem): { title: string; changes: string[] } => {
     const name = item.subjectName ?? t('history.actorUnknown')
     switch (item.action) {
@@ -93,6 +110,31 @@ function useDescribe() {
           title: t('history.actions.default_visibility_changed', {
             before: visibility(text(item.before, 'default_visibility')),
             after: visibility(text(item.after, 'default_visibility')),
+          }),
+          changes: [],
+        }
+      case 'address_added':
+        return {
+          title: t('history.actions.address_added', {
+            kind: addressKind(text(item.after, 'kind')),
+          }),
+          changes: [],
+        }
+      case 'address_changed':
+        return {
+          title: t('history.actions.address_changed'),
+          changes: ADDRESS_FIELDS.filter((key) => field(item.after, key) !== undefined).map((key) =>
+            t('history.change', {
+              field: t(`history.fields.${key}`),
+              before: addressValue(item.before, key) || t('history.emptyValue'),
+              after: addressValue(item.after, key) || t('history.emptyValue'),
+            }),
+          ),
+        }
+      case 'address_removed':
+        return {
+          title: t('history.actions.address_removed', {
+            kind: addressKind(text(item.before, 'kind')),
           }),
           changes: [],
         }

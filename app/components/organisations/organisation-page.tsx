@@ -1,5 +1,6 @@
 import { ErrorSummary } from '#app/components/error-summary.tsx'
 import { KeepMyDetailsForm } from './keep-my-details-form.tsx'
+import { OrganisationAddressForm, type OrganisationAddressData } from './address-form.tsx'
 import {
   getFormProps,
   getInputProps,
@@ -40,6 +41,9 @@ export const ORGANISATION_NOTICES = [
   'roleChanged',
   'removed',
   'joined',
+  'addressAdded',
+  'addressSaved',
+  'addressRemoved',
 ] as const
 export type OrganisationNotice = (typeof ORGANISATION_NOTICES)[number]
 
@@ -58,17 +62,7 @@ export interface OrganisationPageData {
     id: string
     customerNumber: string
     defaultVisibility: Visibility
-    addresses: {
-      id: string
-      kind: 'registered' | 'billing' | 'shipping'
-      recipient: string
-      line1: string
-      line2: string | null
-      city: string
-      region: string | null
-      postalCode: string | null
-      countryCode: string
-    }[]
+    addresses: OrganisationAddressData[]
     members: { customerId: string; name: string; role: Role; joinedAt: Date | string }[]
     invitations: {
       id: string
@@ -82,6 +76,8 @@ export interface OrganisationPageData {
   isOwner: boolean
   me: string
   locale: string
+  /** The country choices of the owners' address forms (empty for everyone else). */
+  countries: { code: string; name: string }[]
   notice?: OrganisationNotice | null
 }
 
@@ -94,6 +90,14 @@ export type OrganisationActionData =
         current: Details
         fields: OrganisationDetailField[]
       }
+    }
+  | { kind: 'address-add'; result: SubmissionResult<string[]> }
+  | { kind: 'address-edit'; addressId: string | null; result: SubmissionResult<string[]> }
+  | {
+      kind: 'address-conflict'
+      addressId: string
+      mine: Partial<Omit<OrganisationAddressData, 'id'>>
+      current: OrganisationAddressData
     }
   | { kind: 'member' | 'leave'; error: string }
   | { kind: 'invalid' }
@@ -153,7 +157,7 @@ export function OrganisationPageView({
           {t('page.addresses')}
         </h2>
         {organisation.addresses.length === 0 ? (
-          <p>{t('page.noAddresses')}</p>
+          <p>{isOwner ? t('page.noAddressesOwner') : t('page.noAddresses')}</p>
         ) : (
           <ul className="grid gap-4 sm:grid-cols-2">
             {organisation.addresses.map((address) => (
@@ -175,10 +179,31 @@ export function OrganisationPageView({
                       </span>
                     ))}
                 </address>
+                {isOwner ? (
+                  <AddressOwnerControls
+                    address={address}
+                    countries={page.countries}
+                    actionData={actionData}
+                  />
+                ) : null}
               </li>
             ))}
           </ul>
         )}
+        {isOwner ? (
+          <details
+            className="rounded border border-slate-200 bg-white p-3"
+            open={actionData?.kind === 'address-add'}
+          >
+            <summary className="cursor-pointer font-medium">{t('page.addAddress')}</summary>
+            <div className="mt-3">
+              <OrganisationAddressForm
+                countries={page.countries}
+                lastResult={actionData?.kind === 'address-add' ? actionData.result : null}
+              />
+            </div>
+          </details>
+        ) : null}
       </section>
 
       <MembersSection page={page} error={memberError(actionData)} />
@@ -220,6 +245,101 @@ export function OrganisationPageView({
       {actionData?.kind === 'invalid' ? (
         <FormAlert errors={[errorText('validation.invalidValue')]} />
       ) : null}
+    </div>
+  )
+}
+
+/** An owner's edit disclosure and remove button under one address. */
+function AddressOwnerControls({
+  address,
+  countries,
+  actionData,
+}: {
+  address: OrganisationAddressData
+  countries: { code: string; name: string }[]
+  actionData?: OrganisationActionData
+}) {
+  const { t } = useTranslation('organisations')
+  const kindName = t(`addressKinds.${address.kind}`)
+  const editResult =
+    actionData?.kind === 'address-edit' && actionData.addressId === address.id
+      ? actionData.result
+      : null
+  const conflict =
+    actionData?.kind === 'address-conflict' && actionData.addressId === address.id
+      ? actionData
+      : null
+  return (
+    <div className="mt-3 space-y-3">
+      <details open={Boolean(editResult ?? conflict)}>
+        <summary className="cursor-pointer font-medium">
+          {t('page.editAddress', { kind: kindName })}
+        </summary>
+        <div className="mt-3 space-y-3">
+          {conflict ? <AddressConflict conflict={conflict} /> : null}
+          <OrganisationAddressForm
+            // After a conflict the form holds what this person typed, over the version now
+            // stored, so saving keeps theirs and nothing they wrote is lost.
+            address={
+              conflict
+                ? { ...address, ...conflict.mine, version: conflict.current.version }
+                : address
+            }
+            countries={countries}
+            lastResult={editResult}
+          />
+        </div>
+      </details>
+      <Form method="post">
+        <input type="hidden" name="intent" value="address-remove" />
+        <input type="hidden" name="addressId" value={address.id} />
+        <button type="submit" className={secondaryButtonClass}>
+          {t('page.removeAddress', { kind: kindName })}
+        </button>
+      </Form>
+    </div>
+  )
+}
+
+const ADDRESS_FIELDS = {
+  kind: 'kind',
+  recipient: 'recipient',
+  line1: 'line1',
+  line2: 'line2',
+  postalCode: 'postal_code',
+  city: 'city',
+  region: 'region',
+  countryCode: 'country_code',
+} as const
+
+/** A stale address save: the versions, and the stored values that differ from the typed ones. */
+function AddressConflict({
+  conflict,
+}: {
+  conflict: Extract<OrganisationActionData, { kind: 'address-conflict' }>
+}) {
+  const { t } = useTranslation('organisations')
+  const differing = (Object.keys(ADDRESS_FIELDS) as (keyof typeof ADDRESS_FIELDS)[]).filter(
+    (field) =>
+      field in conflict.mine &&
+      (conflict.mine[field] ?? null) !== (conflict.current[field] ?? null),
+  )
+  return (
+    <div role="alert" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3">
+      <p>
+        {t('page.addressConflict', {
+          mine: conflict.mine.version ?? '',
+          current: conflict.current.version,
+        })}
+      </p>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-sm">
+        {differing.map((field) => (
+          <div key={field} className="contents">
+            <dt className="font-medium">{t(`history.fields.${ADDRESS_FIELDS[field]}`)}</dt>
+            <dd>{conflict.current[field] || t('history.emptyValue')}</dd>
+          </div>
+        ))}
+      </dl>
     </div>
   )
 }

@@ -1,5 +1,11 @@
 import { z } from 'zod'
 import { supportedLngs } from '#app/i18n/config.ts'
+import {
+  addressRuleFor,
+  checkAddressForCountry,
+  isCountryCode,
+  normalisePostalCode,
+} from '#app/lib/address-rules.ts'
 import { EmailSchema, NewPasswordSchema } from '#app/auth/schemas.ts'
 import { MAX_INTEGER, singleLine, TEXT_FIELD_ERRORS } from '#app/lib/text-fields.ts'
 
@@ -62,6 +68,67 @@ export const ChangeRoleSchema = z.object({
   intent: z.literal('role'),
   customerId: z.string().uuid(),
   role,
+})
+
+export const ADDRESS_KINDS = ['registered', 'billing', 'shipping'] as const
+
+// The same fields, limits, messages and per-country rules as a person's addresses ("My details").
+const addressObject = z.object({
+  kind: z.enum(ADDRESS_KINDS, {
+    errorMap: () => ({ message: 'organisations:errors.addressKindInvalid' }),
+  }),
+  recipient: requiredText(200, 'profile:errors.recipientRequired'),
+  line1: requiredText(200, 'profile:errors.line1Required'),
+  line2: optionalText(200),
+  city: requiredText(100, 'profile:errors.cityRequired'),
+  region: optionalText(100),
+  postalCode: singleLine(z.string().max(20, 'validation.tooLong'))
+    .optional()
+    .transform((value) => (value?.trim() ? normalisePostalCode(value) : null)),
+  countryCode: z
+    .string({ required_error: 'profile:errors.countryRequired' })
+    .refine(isCountryCode, 'profile:errors.countryRequired'),
+})
+
+function checkForCountry<
+  T extends { countryCode: string; region: string | null; postalCode: string | null },
+>(value: T, ctx: z.RefinementCtx): T {
+  const region =
+    value.region && addressRuleFor(value.countryCode).region?.pattern
+      ? value.region.toUpperCase()
+      : value.region
+  const address = { ...value, region }
+  const problems = checkAddressForCountry(address)
+  for (const problem of problems) {
+    ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message })
+  }
+  return problems.length > 0 ? z.NEVER : address
+}
+
+export const AddressAddSchema = addressObject
+  .extend({ intent: z.literal('address-add') })
+  .transform(checkForCountry)
+
+export const AddressEditSchema = addressObject
+  .extend({
+    intent: z.literal('address-edit'),
+    addressId: z.string().uuid(),
+    version: versionNumber,
+  })
+  .transform(checkForCountry)
+
+/** The browser's check of both address forms (id and version are only in the edit form). */
+export const AddressClientSchema = addressObject
+  .extend({
+    intent: z.enum(['address-add', 'address-edit']),
+    addressId: z.string().optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .transform(checkForCountry)
+
+export const AddressRemoveSchema = z.object({
+  intent: z.literal('address-remove'),
+  addressId: z.string().uuid(),
 })
 
 export const RemoveSchema = z.object({

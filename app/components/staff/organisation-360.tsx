@@ -394,6 +394,17 @@ export function OrganisationItemsSections({
 }
 
 const HISTORY_FIELDS = ['name', 'legal_name', 'registration_number'] as const
+const ADDRESS_HISTORY_FIELDS = [
+  'kind',
+  'recipient',
+  'line1',
+  'line2',
+  'postal_code',
+  'city',
+  'region',
+  'country_code',
+] as const
+const ADDRESS_KINDS = ['registered', 'billing', 'shipping'] as const
 const HISTORY_ACTIONS = [
   'organisation_created',
   'details_changed',
@@ -404,6 +415,9 @@ const HISTORY_ACTIONS = [
   'member_left',
   'role_changed',
   'default_visibility_changed',
+  'address_added',
+  'address_changed',
+  'address_removed',
 ] as const
 const DEFAULT_VISIBILITIES = ['private', 'organisation'] as const
 const CHANNELS = ['portal', 'staff', 'email_link', 'api', 'import', 'system'] as const
@@ -429,6 +443,12 @@ function useDescribeHistory() {
       ? t(`organisationRecord.history.defaultVisibility.${value as 'private' | 'organisation'}`)
       : value
   const empty = t('organisationRecord.details.notSet')
+  const addressKind = (value: string) =>
+    (ADDRESS_KINDS as readonly string[]).includes(value)
+      ? t(`organisationRecord.details.addressKinds.${value as (typeof ADDRESS_KINDS)[number]}`)
+      : value
+  const addressValue = (value: unknown, key: (typeof ADDRESS_HISTORY_FIELDS)[number]) =>
+    key === 'kind' ? addressKind(valueOf(value, key)) : valueOf(value, key)
   return (item: StaffOrganisationHistoryItem): { title: string; changes: string[] } => {
     const action = (HISTORY_ACTIONS as readonly string[]).includes(item.action)
       ? (item.action as (typeof HISTORY_ACTIONS)[number])
@@ -439,6 +459,7 @@ function useDescribeHistory() {
       role: role(valueOf(item.after, 'role')),
       before: role(valueOf(item.before, 'role')),
       after: role(valueOf(item.after, 'role')),
+      kind: addressKind(valueOf(item.after, 'kind') || valueOf(item.before, 'kind')),
     }
     if (action === 'default_visibility_changed') {
       values.before = visibility(valueOf(item.before, 'default_visibility'))
@@ -456,7 +477,15 @@ function useDescribeHistory() {
               after: valueOf(item.after, key) || empty,
             }),
           )
-        : []
+        : action === 'address_changed'
+          ? ADDRESS_HISTORY_FIELDS.filter((key) => hasKey(item.after, key)).map((key) =>
+              t('organisationRecord.history.change', {
+                field: t(`organisationRecord.history.fields.${key}`),
+                before: addressValue(item.before, key) || empty,
+                after: addressValue(item.after, key) || empty,
+              }),
+            )
+          : []
     return { title, changes }
   }
 }
